@@ -1,0 +1,1 @@
+"""nomination-bot: turns nomination e-mail into a decided participant list."""

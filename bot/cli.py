@@ -1,0 +1,403 @@
+"""The ``nombot`` command line: every entry point into the bot.
+
+Each command loads the configuration (``--config``, else ``config.toml``, else
+``config.example.toml``), does one job and exits; errors a person can fix are printed
+as one line with a non-zero status, never as a traceback.
+"""
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.config import Config, load_config
+from bot.errors import UserError
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="nomination-bot: turns nomination e-mail into a decided participant list.",
+)
+directory_app = typer.Typer(no_args_is_help=True, help="The focal-point directory.")
+db_app = typer.Typer(no_args_is_help=True, help="The database schema.")
+inbox_app = typer.Typer(no_args_is_help=True, help="The configured inbox.")
+app.add_typer(directory_app, name="directory")
+app.add_typer(db_app, name="db")
+app.add_typer(inbox_app, name="inbox")
+
+log = logging.getLogger("nombot")
+
+
+class _State:
+    config_path: Path | None = None
+    _config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+
+state = _State()
+
+
+@app.callback()
+def options(
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="Configuration file (default: config.toml, else config.example.toml).",
+            show_default=False,
+        ),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what is done.")] = False,
+) -> None:
+    state.config_path = config
+    state._config = None
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("flufl.bounce").setLevel(logging.CRITICAL)
+    logging.getLogger("mailparser").setLevel(logging.CRITICAL)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def echo_json(value) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=str) + "\n")
+
+
+@app.command()
+def parse(
+    files: Annotated[list[Path], typer.Argument(help=".eml files to read.", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """Read messages offline and show what the bot understands: no database, no mail sent."""
+    from bot.analysis import analyse
+    from bot.service import analysis_context
+
+    context = analysis_context(state.config)
+    failed = False
+    for file in files:
+        try:
+            raw = file.read_bytes()
+        except OSError as exc:
+            typer.echo(f"nombot: error: {file}: {exc.strerror}", err=True)
+            failed = True
+            continue
+        result = analyse(raw, context)
+        if as_json:
+            echo_json(result.as_json(str(file)))
+        else:
+            _print_analysis(str(file), result)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _print_analysis(file: str, result) -> None:
+    typer.echo(f"{file}: {result.kind}, {result.language}, event {result.event or '-'}")
+    for person in result.participants:
+        typer.echo(f"  + {person.name or '?'} <{person.email or 'no address'}> [{person.source}]")
+    for address in result.withdrawn:
+        typer.echo(f"  - withdrawn {address}")
+    for address in result.bounced:
+        typer.echo(f"  ! bounced {address}")
+    for warning in result.warnings:
+        typer.echo(f"  warning: {warning}")
+
+
+def _services():
+    from bot.service import build_services
+
+    return build_services(state.config)
+
+
+@app.command()
+def poll() -> None:
+    """One ingestion cycle plus an outbox flush, then exit (cron-friendly)."""
+    from bot.ingest import ingest_once
+    from bot.outbox.flush import flush_outbox
+
+    services = _services()
+    report = ingest_once(services)
+    flushed = flush_outbox(services.engine, services.config)
+    outcomes = ", ".join(f"{n} {o}" for o, n in sorted(report.outcomes.items())) or "nothing new"
+    typer.echo(
+        f"fetched {report.fetched} message(s): {outcomes}; moved {report.moved}; "
+        f"sent {flushed.sent} mail(s)"
+        + (f", {flushed.deferred} waiting ({flushed.error})" if flushed.deferred else "")
+    )
+    if report.move_errors:
+        typer.echo(
+            f"warning: {report.move_errors} message(s) could not be moved; "
+            "they will be moved on the next poll",
+            err=True,
+        )
+
+
+@app.command()
+def run() -> None:
+    """Run until stopped: IDLE/poll ingestion and the outbox, driven by APScheduler."""
+    from bot.scheduler import Runner
+
+    if logging.getLogger().level > logging.INFO:
+        logging.getLogger().setLevel(logging.INFO)
+    Runner(_services()).run()
+
+
+def _output(text: str, output: Path | None) -> None:
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def participants(
+    event: Annotated[str | None, typer.Option(help="Only this event (slug).")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="confirmed, pending, rejected or withdrawn.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or xlsx.")] = "table",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+) -> None:
+    """List the participants registered so far."""
+    from bot.db import open_database
+    from bot.reports import PARTICIPANT_FIELDS, as_csv, as_json, participant_rows, write_xlsx
+
+    rows = participant_rows(open_database(state.config.database_url), event, status)
+    if fmt == "json":
+        _output(as_json(rows), output)
+    elif fmt == "csv":
+        _output(as_csv(rows, PARTICIPANT_FIELDS), output)
+    elif fmt == "xlsx":
+        if output is None:
+            raise UserError("--format xlsx needs --output FILE.xlsx")
+        write_xlsx(rows, PARTICIPANT_FIELDS, output)
+        typer.echo(f"{len(rows)} participant(s) written to {output}")
+    elif fmt == "table":
+        _table(
+            rows,
+            ("event", "name", "email", "country", "status", "flags"),
+            f"{len(rows)} participant(s)",
+        )
+    else:
+        raise UserError(f"--format: {fmt!r} is not one of table, csv, json, xlsx")
+
+
+@app.command()
+def messages(
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """One row per processed message: who sent it, what it was, what the bot did."""
+    from bot.db import open_database
+    from bot.reports import as_json, message_rows
+
+    rows = message_rows(open_database(state.config.database_url))
+    if fmt == "json":
+        sys.stdout.write(as_json(rows))
+    elif fmt == "table":
+        _table(
+            rows,
+            ("received_at", "from", "kind", "event", "outcome", "replies"),
+            f"{len(rows)} message(s)",
+        )
+    else:
+        raise UserError(f"--format: {fmt!r} is not one of table, json")
+
+
+def _table(rows: list[dict], columns: tuple[str, ...], title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for column in columns:
+        table.add_column(column.replace("_", " "), overflow="fold")
+    for row in rows:
+        table.add_row(
+            *[
+                ", ".join(v) if isinstance(v, list) else ("" if v is None else str(v))
+                for v in (row.get(c) for c in columns)
+            ]
+        )
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=160)
+    console.print(table)
+
+
+@app.command()
+def review() -> None:
+    """The review queue: every participant waiting for a staff decision, with reasons."""
+    from bot.review import review_queue
+
+    items = review_queue(_services())
+    if not items:
+        typer.echo("nothing to review")
+        return
+    for item in items:
+        p = item.participant
+        typer.echo(
+            f"#{p.id} {p.event_slug}: {p.name or '?'} <{p.email}> — pending "
+            f"[{', '.join(p.flags) or 'no flag'}]"
+        )
+        for reason in p.reasons:
+            typer.echo(f"    why: {reason}")
+        if item.nomination is not None:
+            typer.echo(
+                f"    nominated by {item.nomination.nominator_email} "
+                f"(role {item.nomination.nominator_role or 'none found'}, government "
+                f"{item.nomination.government or '?'})"
+            )
+        if item.message is not None:
+            m = item.message
+            typer.echo(
+                f"    received {m.received_at.isoformat()} · auth {m.auth_result or '?'} "
+                f"· subject: {m.subject or ''}"
+            )
+    typer.echo(
+        f"{len(items)} pending; decide with: nombot accept ID|EMAIL, "
+        "nombot reject ID|EMAIL --reason '…'"
+    )
+
+
+def _decide(target: str, action: str, reason: str | None, event: str | None) -> None:
+    from bot.review import decide_participant
+
+    row = decide_participant(_services(), target, action, reason, event)
+    typer.echo(f"{row.email} ({row.event_slug}) is now {row.status}")
+
+
+@app.command()
+def accept(
+    target: Annotated[str, typer.Argument(help="Participant id or e-mail address.")],
+    event: Annotated[
+        str | None, typer.Option(help="Event slug, when the address is in several.")
+    ] = None,
+    reason: Annotated[str | None, typer.Option(help="Why (stored with the decision).")] = None,
+) -> None:
+    """Confirm a pending participant (mails them and their nominator)."""
+    _decide(target, "accept", reason, event)
+
+
+@app.command()
+def reject(
+    target: Annotated[str, typer.Argument(help="Participant id or e-mail address.")],
+    reason: Annotated[str, typer.Option(help="Why (told to the participant and nominator).")],
+    event: Annotated[
+        str | None, typer.Option(help="Event slug, when the address is in several.")
+    ] = None,
+) -> None:
+    """Reject a participant, with a reason."""
+    _decide(target, "reject", reason, event)
+
+
+@app.command()
+def withdraw(
+    target: Annotated[str, typer.Argument(help="Participant id or e-mail address.")],
+    event: Annotated[
+        str | None, typer.Option(help="Event slug, when the address is in several.")
+    ] = None,
+    reason: Annotated[str | None, typer.Option(help="Why (stored with the decision).")] = None,
+) -> None:
+    """Withdraw a participant."""
+    _decide(target, "withdraw", reason, event)
+
+
+@directory_app.command("import")
+def directory_import(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV (country,role,name,email,organization,language) or BCH index JSON."
+        ),
+    ],
+) -> None:
+    """Replace the focal-point directory with the content of FILE (all or nothing)."""
+    from sqlmodel import Session
+
+    from bot.db import open_database
+    from bot.directory import import_entries, read_directory_file
+
+    entries = read_directory_file(file)
+    engine = open_database(state.config.database_url)
+    with Session(engine) as session:
+        report = import_entries(session, entries, "bch" if file.suffix == ".json" else "csv")
+        session.commit()
+    typer.echo(f"directory: {report.summary()}")
+    for entry in report.added[:20]:
+        typer.echo(f"  + {entry.country} {entry.role} {entry.email}")
+    for entry in report.removed[:20]:
+        typer.echo(f"  - {entry.country} {entry.role} {entry.email}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database schema to the newest migration."""
+    from bot.db import make_engine, upgrade
+
+    before, after = upgrade(make_engine(state.config.database_url))
+    typer.echo(f"database at {after}" + (f" (was {before or 'empty'})" if before != after else ""))
+
+
+@inbox_app.command("append")
+def inbox_append(
+    files: Annotated[list[Path], typer.Argument(help=".eml files to put in the inbox.")],
+    received: Annotated[
+        str | None,
+        typer.Option(
+            help="Receipt time (ISO 8601); default: the message's own Received/Date header."
+        ),
+    ] = None,
+) -> None:
+    """Put messages into the configured inbox as if the mail server had delivered them."""
+    from datetime import datetime
+
+    from bot.inbox.deliver import deliver
+
+    moment = None
+    if received:
+        try:
+            moment = datetime.fromisoformat(received)
+        except ValueError:
+            raise UserError(f"--received: {received!r} is not an ISO 8601 time") from None
+        if moment.tzinfo is None:
+            raise UserError("--received: give a time zone offset, e.g. 2025-07-11T23:10:00-04:00")
+    for file in files:
+        try:
+            raw = file.read_bytes()
+        except OSError as exc:
+            raise UserError(f"{file}: {exc.strerror}") from None
+        where = deliver(state.config, raw, moment)
+        typer.echo(f"{file} -> {where}")
+
+
+def main() -> None:
+    """Console entry point: runs the app and turns failures into one line."""
+    try:
+        app()
+    except UserError as exc:
+        typer.echo(f"nombot: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("NOMBOT_DEBUG"):
+            raise
+        typer.echo(
+            f"nombot: internal error: {type(exc).__name__}: {exc} "
+            "(set NOMBOT_DEBUG=1 for the traceback)",
+            err=True,
+        )
+        sys.exit(1)

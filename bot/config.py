@@ -1,0 +1,246 @@
+"""Configuration: the TOML file every command starts from.
+
+Loaded and validated once at start-up; a wrong or missing key stops the program with one
+line naming it. Relative paths are taken relative to the configuration file, and
+secrets are read from the environment variables the file names, never from the file.
+"""
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import unquote, urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.errors import ConfigError
+
+DEFAULT_CONFIG_NAMES = ("config.toml", "config.example.toml")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class InboxConfig(_Section):
+    url: str = "maildir:var/inbox"
+    password_env: str = "NOMBOT_IMAP_PASSWORD"
+    idle: bool = True
+    poll_interval: int = Field(300, ge=5)
+    idle_renew: int = Field(600, ge=30, le=1740)
+    processed_folder: str = "Nominations-Processed"
+    review_folder: str = "Nominations-Review"
+    starttls: Literal["auto", "always", "never"] = "auto"
+    tls_verify: bool = True
+    ca_file: str | None = None
+    timeout: float = Field(60.0, gt=0)
+    authserv_id: str | None = None
+    max_message_bytes: int = Field(40 * 1024 * 1024, ge=1024)
+    fetch_batch: int = Field(20, ge=1, le=500)
+
+    @field_validator("url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if not value.startswith(("imap://", "imaps://", "maildir:")):
+            raise ValueError("must start with imap://, imaps:// or maildir:")
+        return value
+
+
+class OutboxConfig(_Section):
+    url: str = "maildir:var/outbox"
+    sender: str = Field("Nominations <nominations@example.org>", alias="from")
+    reply_to: str | None = None
+    username: str | None = None
+    password_env: str = "NOMBOT_SMTP_PASSWORD"
+    starttls: Literal["auto", "always", "never"] = "auto"
+    tls_verify: bool = True
+    ca_file: str | None = None
+    timeout: float = Field(60.0, gt=0)
+    max_per_minute: int = Field(60, ge=1)
+    flush_interval: int = Field(30, ge=1)
+    max_attempts: int = Field(12, ge=1)
+
+    @field_validator("url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if not value.startswith(("smtp://", "smtps://", "maildir:")):
+            raise ValueError("must start with smtp://, smtps:// or maildir:")
+        return value
+
+
+class DatabaseConfig(_Section):
+    url: str = "sqlite:///var/nombot.db"
+
+
+class DigestConfig(_Section):
+    to: list[str] = []
+    at: str = "08:00"
+    timezone: str = "UTC"
+
+
+class LimitsConfig(_Section):
+    max_attachments: int = Field(20, ge=0)
+    max_attachment_bytes: int = Field(15 * 1024 * 1024, ge=1024)
+    max_pdf_pages: int = Field(100, ge=1)
+    max_sheet_rows: int = Field(5000, ge=1)
+    max_text_chars: int = Field(1_000_000, ge=1000)
+    max_nesting: int = Field(3, ge=0)
+
+
+class PolicyConfig(_Section):
+    secretariat_addresses: list[str] = []
+    secretariat_domains: list[str] = []
+    require_authentication_results: bool = False
+    daily_reply_cap: int = Field(10, ge=1)
+    retention_days: int = Field(730, ge=1)
+
+
+class Config(_Section):
+    rules_dir: str = "rules"
+    templates_dir: str = "templates"
+    inbox: InboxConfig = InboxConfig()
+    outbox: OutboxConfig = OutboxConfig()
+    database: DatabaseConfig = DatabaseConfig()
+    digest: DigestConfig = DigestConfig()
+    limits: LimitsConfig = LimitsConfig()
+    policy: PolicyConfig = PolicyConfig()
+
+    # Set by load_config: the directory relative paths are resolved against.
+    base_dir: Path = Field(default=Path("."), exclude=True)
+    source: Path | None = Field(default=None, exclude=True)
+
+    def path(self, value: str | Path) -> Path:
+        """An absolute path for a path written in the file (relative to the file)."""
+        candidate = Path(value).expanduser()
+        return candidate if candidate.is_absolute() else (self.base_dir / candidate).resolve()
+
+    @property
+    def rules_path(self) -> Path:
+        return self.path(self.rules_dir)
+
+    @property
+    def templates_path(self) -> Path:
+        return self.path(self.templates_dir)
+
+    @property
+    def database_url(self) -> str:
+        """The SQLAlchemy URL with a relative SQLite path made absolute."""
+        url = self.database.url
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+            return prefix + str(self.path(url[len(prefix) :]))
+        return url
+
+    @property
+    def sender_address(self) -> str:
+        from email.utils import parseaddr
+
+        return parseaddr(self.outbox.sender)[1].lower()
+
+    @property
+    def mail_domain(self) -> str:
+        """The domain of the bot's own Message-IDs."""
+        return self.sender_address.rpartition("@")[2] or "localhost"
+
+    def own_addresses(self) -> set[str]:
+        """Addresses that belong to the secretariat or the bot: never participants."""
+        from email.utils import parseaddr
+
+        found = {a.lower() for a in self.policy.secretariat_addresses}
+        found.add(self.sender_address)
+        if self.outbox.reply_to:
+            found.add(parseaddr(self.outbox.reply_to)[1].lower())
+        inbox = parse_mail_url(self.inbox.url)
+        if inbox.username and "@" in inbox.username:
+            found.add(inbox.username.lower())
+        return {a for a in found if a}
+
+    def own_domains(self) -> set[str]:
+        return {d.lower().lstrip("@") for d in self.policy.secretariat_domains}
+
+
+@dataclass(frozen=True)
+class MailUrl:
+    """A parsed ``imap://``, ``smtp://`` or ``maildir:`` URL."""
+
+    scheme: str
+    host: str = ""
+    port: int | None = None
+    username: str | None = None
+    folder: str = "INBOX"
+    path: str = ""
+
+
+def parse_mail_url(url: str) -> MailUrl:
+    """Split a mailbox or transport URL; the password never appears in it."""
+    if url.startswith("maildir:"):
+        return MailUrl(scheme="maildir", path=url[len("maildir:") :])
+    parts = urlsplit(url)
+    if parts.password:
+        raise ValueError("passwords do not belong in URLs: use password_env")
+    folder = unquote(parts.path.lstrip("/")) or "INBOX"
+    return MailUrl(
+        scheme=parts.scheme,
+        host=parts.hostname or "",
+        port=parts.port,
+        username=unquote(parts.username) if parts.username else None,
+        folder=folder,
+    )
+
+
+def find_config(explicit: str | Path | None) -> Path | None:
+    """The file to read: the one given, else config.toml, else config.example.toml."""
+    if explicit:
+        return Path(explicit)
+    for name in DEFAULT_CONFIG_NAMES:
+        if Path(name).is_file():
+            return Path(name)
+    return None
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    if first["type"] == "extra_forbidden":
+        return f"{where}: unknown key"
+    if first["type"] == "missing":
+        return f"{where}: missing"
+    return f"{where}: {first['msg']}"
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read and validate the configuration; raise ConfigError naming the bad key."""
+    found = find_config(path)
+    if found is None:
+        return Config(base_dir=Path.cwd())
+    try:
+        with open(found, "rb") as handle:
+            data: dict[str, Any] = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{found}: no such configuration file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{found}: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{found}: {exc.strerror}") from None
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{found}: {_describe(exc)}") from None
+    config.base_dir = found.resolve().parent
+    config.source = found.resolve()
+    # Parse the URLs once so that a malformed one is reported at start-up, not mid-run.
+    for name, section in (("inbox", config.inbox), ("outbox", config.outbox)):
+        try:
+            parse_mail_url(section.url)
+        except (ValueError, ConfigError) as exc:
+            raise ConfigError(f"{found}: {name}.url: {exc}") from None
+    return config
+
+
+def secret(env_name: str, what: str) -> str:
+    """A secret from the environment, or a ConfigError saying which variable to set."""
+    value = os.environ.get(env_name)
+    if value is None:
+        raise ConfigError(f"{what}: set the environment variable {env_name}")
+    return value

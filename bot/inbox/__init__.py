@@ -1,0 +1,54 @@
+"""Inbox sources: where messages come from — IMAP (the secretariat's server) or a Maildir.
+
+Both give the same thing: new messages with their raw bytes and the server's receipt time,
+and a way to move a handled message to a folder. Mail that is not the bot's is never
+marked or moved.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot.config import Config, parse_mail_url
+
+
+@dataclass
+class InboxMessage:
+    """One message as fetched: bytes (None when too large), size and receipt time."""
+
+    key: str  # stable within the mailbox: "<uidvalidity>:<uid>" or the Maildir name
+    raw: bytes | None
+    size: int
+    received_at: datetime  # INTERNALDATE or delivery time, timezone-aware
+    uid: int | None = None
+    uidvalidity: int | None = None
+    too_large: bool = False
+
+
+class InboxSource(Protocol):
+    """What ingestion needs from a mailbox."""
+
+    name: str
+
+    def __enter__(self) -> "InboxSource": ...
+
+    def __exit__(self, *exc_info) -> None: ...
+
+    def fetch_new(self, state) -> "list[InboxMessage]":
+        """Messages not handled yet, oldest first; ``state`` is the MailboxState row."""
+        ...
+
+    def move(self, message: InboxMessage, folder: str) -> bool:
+        """Move a handled message to ``folder``; False when it is no longer there."""
+        ...
+
+
+def open_inbox(config: Config) -> InboxSource:
+    url = parse_mail_url(config.inbox.url)
+    if url.scheme == "maildir":
+        from bot.inbox.maildir import MaildirInbox
+
+        return MaildirInbox(config.path(url.path), config.inbox.max_message_bytes)
+    from bot.inbox.imap import ImapInbox
+
+    return ImapInbox(config, url)

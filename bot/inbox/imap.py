@@ -1,0 +1,255 @@
+"""The secretariat's IMAP mailbox, through imapclient.
+
+Fetches with ``BODY.PEEK[]`` (flags untouched: mail that is not the bot's stays unread
+for staff) and ``INTERNALDATE`` (the server's receipt time, on which deadlines are
+judged), UIDs above the last one handled for the current UIDVALIDITY. Oversized
+messages are fetched as headers only. Handled messages are moved with MOVE, or
+COPY + ``\\Deleted`` + UID EXPUNGE where MOVE is missing. ``IdleWatcher`` keeps a second
+connection in IDLE and calls back when the server announces new mail.
+"""
+
+import logging
+import socket
+import ssl
+import threading
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError, LoginError
+
+from bot.config import Config, MailUrl, secret
+from bot.errors import ConfigError, InboxError
+from bot.inbox import InboxMessage
+
+log = logging.getLogger(__name__)
+NETWORK_ERRORS = (OSError, socket.timeout, ssl.SSLError, IMAPClientError, EOFError)
+
+
+def _ssl_context(verify: bool, ca_file: str | None) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=ca_file)
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def connect(config: Config, url: MailUrl) -> IMAPClient:
+    """A logged-in client, or an InboxError saying in one line what went wrong."""
+    inbox = config.inbox
+    if not url.username:
+        raise ConfigError("inbox.url: no user name (imap://USER@HOST/INBOX)")
+    password = secret(inbox.password_env, "inbox.password_env")
+    where = f"{url.scheme}://{url.host}:{url.port or (993 if url.scheme == 'imaps' else 143)}"
+    context = _ssl_context(inbox.tls_verify, config.path(inbox.ca_file) if inbox.ca_file else None)
+    try:
+        client = IMAPClient(
+            url.host,
+            port=url.port,
+            ssl=url.scheme == "imaps",
+            ssl_context=context,
+            timeout=inbox.timeout,
+        )
+    except NETWORK_ERRORS as exc:
+        raise InboxError(f"cannot connect to {where}: {_reason(exc)}") from None
+    try:
+        if url.scheme == "imap" and inbox.starttls != "never":
+            if client.has_capability("STARTTLS"):
+                client.starttls(context)
+            elif inbox.starttls == "always":
+                raise InboxError(f"{where} does not offer STARTTLS (inbox.starttls = 'always')")
+        client.login(url.username, password)
+    except LoginError as exc:
+        _close(client)
+        raise InboxError(f"login to {where} as {url.username} refused: {_reason(exc)}") from None
+    except NETWORK_ERRORS as exc:
+        _close(client)
+        raise InboxError(f"{where}: {_reason(exc)}") from None
+    client.normalise_times = False  # keep INTERNALDATE timezone-aware
+    return client
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip()
+    if isinstance(exc, bytes):
+        text = exc.decode("utf-8", "replace")
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _close(client: IMAPClient) -> None:
+    try:
+        client.logout()
+    except Exception:
+        try:
+            client.shutdown()
+        except Exception:
+            log.debug("IMAP connection already gone")
+
+
+def _aware(value) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.now(UTC)
+
+
+class ImapInbox:
+    def __init__(self, config: Config, url: MailUrl) -> None:
+        self.config = config
+        self.url = url
+        self.folder = url.folder
+        self.name = f"imap://{url.username}@{url.host}:{url.port or ''}/{url.folder}"
+        self.client: IMAPClient | None = None
+        self.uidvalidity: int | None = None
+        self._known_folders: set[str] = set()
+
+    def __enter__(self) -> "ImapInbox":
+        self.client = connect(self.config, self.url)
+        try:
+            status = self.client.select_folder(self.folder)
+        except NETWORK_ERRORS as exc:
+            _close(self.client)
+            raise InboxError(f"cannot open folder {self.folder!r}: {_reason(exc)}") from None
+        self.uidvalidity = int(status.get(b"UIDVALIDITY", 0))
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.client is not None:
+            _close(self.client)
+            self.client = None
+
+    def fetch_new(self, state, is_known=None) -> Iterator[InboxMessage]:
+        """UIDs above the last handled one (all of them after a UIDVALIDITY change)."""
+        assert self.client is not None
+        last = state.last_uid if state.uidvalidity == self.uidvalidity else 0
+        uids = sorted(u for u in self.client.search(["UID", f"{last + 1}:*"]) if u > last)
+        limit = self.config.inbox.max_message_bytes
+        batch_size = self.config.inbox.fetch_batch
+        for start in range(0, len(uids), batch_size):
+            batch = uids[start : start + batch_size]
+            meta = self.client.fetch(batch, ["RFC822.SIZE", "INTERNALDATE"])
+            small = [u for u in batch if int(meta.get(u, {}).get(b"RFC822.SIZE", 0)) <= limit]
+            large = [u for u in batch if u not in small]
+            bodies = self.client.fetch(small, ["BODY.PEEK[]"]) if small else {}
+            heads = self.client.fetch(large, ["BODY.PEEK[HEADER]"]) if large else {}
+            for uid in batch:
+                info = meta.get(uid, {})
+                size = int(info.get(b"RFC822.SIZE", 0))
+                received = _aware(info.get(b"INTERNALDATE"))
+                if uid in bodies:
+                    raw = bodies[uid].get(b"BODY[]")
+                    too_large = False
+                else:
+                    raw = heads.get(uid, {}).get(b"BODY[HEADER]")
+                    too_large = True
+                if raw is None:
+                    log.warning("UID %s vanished before it could be fetched", uid)
+                    continue
+                yield InboxMessage(
+                    f"{self.uidvalidity}:{uid}",
+                    bytes(raw),
+                    size,
+                    received,
+                    uid=uid,
+                    uidvalidity=self.uidvalidity,
+                    too_large=too_large,
+                )
+
+    def _ensure_folder(self, folder: str) -> None:
+        assert self.client is not None
+        if folder in self._known_folders:
+            return
+        if not self.client.folder_exists(folder):
+            self.client.create_folder(folder)
+            try:
+                self.client.subscribe_folder(folder)
+            except IMAPClientError:
+                log.info("could not subscribe to %s", folder)
+        self._known_folders.add(folder)
+
+    def move(self, message: InboxMessage, folder: str) -> bool:
+        assert self.client is not None
+        if message.uidvalidity != self.uidvalidity or message.uid is None:
+            return False
+        self._ensure_folder(folder)
+        uid = message.uid
+        # "UID n" answers with the highest UID when n is gone: check it is really there.
+        if uid not in self.client.search(["UID", str(uid)]):
+            return False
+        if self.client.has_capability("MOVE"):
+            self.client.move([uid], folder)
+        else:
+            self.client.copy([uid], folder)
+            self.client.add_flags([uid], [b"\\Deleted"], silent=True)
+            if self.client.has_capability("UIDPLUS"):
+                self.client.uid_expunge([uid])
+            else:
+                self.client.expunge()
+        return True
+
+
+class IdleWatcher:
+    """A thread holding IDLE on its own connection; ``on_new_mail`` is called on EXISTS.
+
+    Reconnects with back-off when the connection drops; renews IDLE every
+    ``inbox.idle_renew`` seconds (RFC 2177 asks for less than 29 minutes).
+    """
+
+    def __init__(
+        self, config: Config, url: MailUrl, on_new_mail: Callable[[], None], stop: threading.Event
+    ) -> None:
+        self.config = config
+        self.url = url
+        self.on_new_mail = on_new_mail
+        self.stop = stop
+        self.thread = threading.Thread(target=self._run, name="imap-idle", daemon=True)
+        self.supported = True
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def _run(self) -> None:
+        delay = 1.0
+        while not self.stop.is_set():
+            try:
+                self._watch()
+                delay = 1.0
+            except InboxError as exc:
+                log.warning("IDLE: %s; retrying in %.0f s", exc, delay)
+            except NETWORK_ERRORS as exc:
+                log.warning(
+                    "IDLE connection lost (%s); reconnecting in %.0f s", _reason(exc), delay
+                )
+            if not self.supported:
+                return
+            self.stop.wait(delay)
+            delay = min(delay * 2, 300.0)
+
+    def _watch(self) -> None:
+        client = connect(self.config, self.url)
+        try:
+            if not client.has_capability("IDLE"):
+                log.warning("the IMAP server does not offer IDLE; polling only")
+                self.supported = False
+                return
+            client.select_folder(self.url.folder, readonly=True)
+            renew = self.config.inbox.idle_renew
+            while not self.stop.is_set():
+                client.idle()
+                started = datetime.now(UTC)
+                try:
+                    while not self.stop.is_set():
+                        responses = client.idle_check(timeout=5)
+                        # idle_check puts the socket in blocking mode: restore the timeout.
+                        client.socket().settimeout(self.config.inbox.timeout)
+                        if any(
+                            r[1] in (b"EXISTS", b"RECENT")
+                            for r in responses
+                            if isinstance(r, tuple) and len(r) > 1
+                        ):
+                            self.on_new_mail()
+                        if (datetime.now(UTC) - started).total_seconds() > renew:
+                            break
+                finally:
+                    client.idle_done()
+        finally:
+            _close(client)

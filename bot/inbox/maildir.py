@@ -1,0 +1,82 @@
+"""A local Maildir as the inbox: the embedded default and the demo's source.
+
+A message's receipt time is its file's modification time, as Dovecot reads it. Handled
+messages move to Maildir++ sub-folders (``.Nominations-Processed``); the rest stay.
+"""
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.inbox import InboxMessage
+
+SUBDIRS = ("new", "cur", "tmp")
+
+
+def ensure_maildir(path: Path) -> None:
+    for sub in SUBDIRS:
+        (path / sub).mkdir(parents=True, exist_ok=True)
+
+
+def folder_path(root: Path, folder: str) -> Path:
+    return root / ("." + folder.replace("/", "."))
+
+
+class MaildirInbox:
+    def __init__(self, path: Path, max_message_bytes: int) -> None:
+        self.path = path
+        self.max_message_bytes = max_message_bytes
+        self.name = f"maildir:{path}"
+
+    def __enter__(self) -> "MaildirInbox":
+        ensure_maildir(self.path)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        return None
+
+    def _files(self) -> list[Path]:
+        files = []
+        for sub in ("new", "cur"):
+            with os.scandir(self.path / sub) as entries:
+                files.extend(
+                    Path(e.path) for e in entries if e.is_file() and not e.name.startswith(".")
+                )
+        return files
+
+    def fetch_new(self, state, is_known=None) -> list[InboxMessage]:
+        """Every message whose key ``is_known`` does not recognise, oldest first."""
+        found = []
+        for file in self._files():
+            key = file.name.split(":", 1)[0]
+            if is_known is not None and is_known(key):
+                continue
+            stat = file.stat()
+            received = datetime.fromtimestamp(stat.st_mtime, UTC)
+            too_large = stat.st_size > self.max_message_bytes
+            raw = None
+            if too_large:
+                with open(file, "rb") as handle:
+                    raw = handle.read(256 * 1024)
+            else:
+                raw = file.read_bytes()
+            found.append(InboxMessage(key, raw, stat.st_size, received, too_large=too_large))
+        found.sort(key=lambda m: (m.received_at, m.key))
+        return found
+
+    def _locate(self, key: str) -> Path | None:
+        for sub in ("new", "cur"):
+            for candidate in (self.path / sub).glob(f"{key}*"):
+                if candidate.name.split(":", 1)[0] == key:
+                    return candidate
+        return None
+
+    def move(self, message: InboxMessage, folder: str) -> bool:
+        source = self._locate(message.key)
+        if source is None:
+            return False
+        target = folder_path(self.path, folder)
+        ensure_maildir(target)
+        name = source.name if ":" in source.name else source.name + ":2,"
+        os.replace(source, target / "cur" / name)
+        return True

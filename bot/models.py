@@ -1,0 +1,179 @@
+"""Storage model: every table the pipeline reads or writes.
+
+The pipeline writes one inbound message, its nomination, its participants and the
+mails it queues in a single transaction; the outbox sender and the IMAP mover work from
+these rows afterwards, so a crash at any point can be resumed from the database.
+Times are timezone-aware and stored in UTC.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, the form every column stores."""
+    return datetime.now(UTC)
+
+
+class Event(SQLModel, table=True):
+    """A call for nominations, mirrored from ``rules/events/<slug>.toml``."""
+
+    __tablename__ = "event"
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True, max_length=100)
+    name: str
+    deadline_utc: datetime
+    timezone: str = Field(max_length=64)
+    access_published_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class FocalPoint(SQLModel, table=True):
+    """One role held by one address for one government (ISO-2) or organization (ORG:id)."""
+
+    __tablename__ = "focal_point"
+    __table_args__ = (
+        UniqueConstraint("country", "role", "email", name="uq_focal_point_role"),
+        CheckConstraint("email = lower(email)", name="ck_focal_point_email_lower"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    country: str = Field(index=True, max_length=64)
+    role: str = Field(max_length=32)
+    name: str
+    email: str = Field(index=True, max_length=320)
+    organization: str | None = None
+    language: str | None = Field(default=None, max_length=8)
+    source: str = Field(default="csv", max_length=16)
+    imported_at: datetime = Field(default_factory=utcnow)
+
+
+class MailboxState(SQLModel, table=True):
+    """Where ingestion stopped in one mailbox: UIDVALIDITY and the last UID handled."""
+
+    __tablename__ = "mailbox_state"
+    id: int | None = Field(default=None, primary_key=True)
+    mailbox: str = Field(unique=True, max_length=500)
+    uidvalidity: int | None = None
+    last_uid: int = 0
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class InboundMessage(SQLModel, table=True):
+    """One message fetched from the inbox and the single outcome it got."""
+
+    __tablename__ = "inbound_message"
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(unique=True, max_length=64)
+    mailbox: str = Field(max_length=500)
+    uidvalidity: int | None = None
+    uid: int | None = None
+    source_key: str | None = Field(default=None, index=True, max_length=500)
+    message_id: str | None = Field(default=None, index=True, max_length=998)
+    content_hash: str = Field(max_length=64)
+    received_at: datetime
+    from_email: str | None = Field(default=None, max_length=320)
+    from_name: str | None = None
+    subject: str | None = None
+    size: int = 0
+    kind: str | None = Field(default=None, max_length=16)
+    language: str | None = Field(default=None, max_length=8)
+    event_slug: str | None = Field(default=None, max_length=100)
+    outcome: str = Field(max_length=16)
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    analysis: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    auth_result: str | None = Field(default=None, max_length=16)
+    target_folder: str | None = Field(default=None, max_length=200)
+    moved_at: datetime | None = None
+    processed_at: datetime = Field(default_factory=utcnow)
+    error: str | None = None
+
+
+class RawMessage(SQLModel, table=True):
+    """The bytes of an inbound message, kept apart so listings stay light."""
+
+    __tablename__ = "raw_message"
+    id: int | None = Field(default=None, primary_key=True)
+    inbound_message_id: int = Field(foreign_key="inbound_message.id", unique=True)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class Nomination(SQLModel, table=True):
+    """What one message asked for: who nominated, for which government, with what result."""
+
+    __tablename__ = "nomination"
+    id: int | None = Field(default=None, primary_key=True)
+    inbound_message_id: int = Field(foreign_key="inbound_message.id", index=True)
+    event_slug: str = Field(index=True, max_length=100)
+    nominator_email: str | None = Field(default=None, max_length=320)
+    nominator_name: str | None = None
+    nominator_role: str | None = Field(default=None, max_length=32)
+    government: str | None = Field(default=None, max_length=64)
+    outcome: str = Field(max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Participant(SQLModel, table=True):
+    """One nominee of one event; at most one row per (event, e-mail)."""
+
+    __tablename__ = "participant"
+    __table_args__ = (
+        UniqueConstraint("event_slug", "email", name="uq_participant_event_email"),
+        CheckConstraint("email = lower(email)", name="ck_participant_email_lower"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    event_slug: str = Field(index=True, max_length=100)
+    email: str = Field(max_length=320)
+    name: str | None = None
+    title: str | None = None
+    organization: str | None = None
+    country: str | None = None
+    status: str = Field(max_length=16)
+    flags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    government: str | None = Field(default=None, max_length=64)
+    nominated_by: str | None = Field(default=None, max_length=320)
+    nomination_id: int | None = Field(default=None, foreign_key="nomination.id")
+    source: str | None = None
+    nominated_at: datetime = Field(default_factory=utcnow)
+    access_sent_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Decision(SQLModel, table=True):
+    """A change of a participant's status, by the rules or by a person, with its reason."""
+
+    __tablename__ = "decision"
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    action: str = Field(max_length=32)
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str = Field(max_length=16)
+    actor: str = Field(max_length=200)
+    reason: str | None = None
+    at: datetime = Field(default_factory=utcnow)
+
+
+class OutboxMail(SQLModel, table=True):
+    """A fully rendered mail waiting to be sent, written in the same transaction as its cause."""
+
+    __tablename__ = "outbox_mail"
+    id: int | None = Field(default=None, primary_key=True)
+    template: str = Field(max_length=64)
+    auto_reply: bool = False
+    to_email: str = Field(index=True, max_length=320)
+    subject: str
+    message_id: str = Field(unique=True, max_length=998)
+    inbound_message_id: int | None = Field(default=None, foreign_key="inbound_message.id")
+    participant_id: int | None = Field(default=None, foreign_key="participant.id")
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    status: str = Field(default="queued", index=True, max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    last_error: str | None = None
+    claimed_by: str | None = Field(default=None, max_length=200)
+    claimed_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None

@@ -1,0 +1,45 @@
+"""Wiring: builds the pieces every command needs from one validated configuration.
+
+Rules and templates are loaded and checked here, before anything is fetched, so a bad
+file stops the bot at start-up instead of half-way through a mailbox.
+"""
+
+from bot.analysis import AnalysisContext
+from bot.config import Config
+from bot.db import open_database
+from bot.mail import MailWriter
+from bot.pipeline import Services
+from bot.rules.events import Event, load_events
+
+
+def load_rules(config: Config) -> list[Event]:
+    """The events of ``rules_dir``; any invalid file stops here with a ConfigError."""
+    return load_events(config.rules_path)
+
+
+def analysis_context(config: Config, events: list[Event] | None = None) -> AnalysisContext:
+    return AnalysisContext(
+        events=load_rules(config) if events is None else events,
+        own_addresses=config.own_addresses(),
+        own_domains=config.own_domains(),
+        limits=config.limits,
+    )
+
+
+def mail_writer(config: Config) -> MailWriter:
+    return MailWriter(
+        config.templates_path, config.outbox.sender, config.outbox.reply_to, config.mail_domain
+    )
+
+
+def build_services(config: Config) -> Services:
+    events = load_rules(config)
+    writer = mail_writer(config)
+    engine = open_database(config.database_url)
+    return Services(
+        config=config,
+        engine=engine,
+        events=events,
+        context=analysis_context(config, events),
+        writer=writer,
+    )

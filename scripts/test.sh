@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the tests need — Dovecot from Debian's packages (the tests start their own
+# instance on loopback), the project and its test extras in .venv — then runs the linter
+# and the test suite. Extra arguments go to pytest. PostgreSQL is expected on
+# 127.0.0.1:5432 (NOMBOT_TEST_POSTGRES overrides the URL).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v dovecot >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq dovecot-imapd >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install --quiet --upgrade pip
+.venv/bin/pip install --quiet -e '.[test]'
+
+.venv/bin/ruff check bot tests bench
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,203 @@
+"""Shared fixtures: real servers on loopback (Dovecot, aiosmtpd, PostgreSQL) and configs."""
+
+import itertools
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.support.dovecot import Dovecot
+from tests.support.smtp import SmtpCapture
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+NOMBOT = [sys.executable, "-m", "bot"]
+POSTGRES_URL = os.environ.get(
+    "NOMBOT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+_users = itertools.count(1)
+
+
+USERS = {f"secretariat{n}": secrets.token_hex(8) for n in range(1, 301)}
+
+
+@pytest.fixture(scope="session")
+def dovecot():
+    server = Dovecot()
+    server.add_users(USERS)
+    server.start()
+    yield server
+    server.stop()
+
+
+@dataclass
+class Mailbox:
+    """One IMAP user on the test Dovecot."""
+
+    server: Dovecot
+    user: str
+    password: str
+
+    @property
+    def url(self) -> str:
+        return f"imap://{self.user}@{self.server.host}:{self.server.port}/INBOX"
+
+    def append(self, raw: bytes, received: datetime, folder: str = "INBOX") -> None:
+        self.server.append(self.user, self.password, raw, received, folder)
+
+    def messages(self, folder: str = "INBOX") -> list[tuple[int, bytes, list]]:
+        return self.server.folder_messages(self.user, self.password, folder)
+
+
+@pytest.fixture
+def mailbox(dovecot) -> Mailbox:
+    user = f"secretariat{next(_users)}"
+    return Mailbox(dovecot, user, USERS[user])
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpCapture().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A database of its own for this test run, dropped at the end."""
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"nombot_test_{os.getpid()}_{secrets.token_hex(3)}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # a clear failure, not a skip: CI has PostgreSQL
+        pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not usable: {exc}")
+    url = make_url(POSTGRES_URL).set(database=name)
+    yield url.render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(
+            text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+        )
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """A fresh, empty database: a SQLite file, or a schema of its own in PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'nombot.db'}"
+    base = request.getfixturevalue("postgres_database")
+    schema = f"t_{secrets.token_hex(6)}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    return f"{base}?options=-csearch_path%3D{schema}"
+
+
+def toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_config(path: Path, sections: dict) -> Path:
+    """Write a config file from {"": top-level keys, "inbox": {...}, …}."""
+    lines = [f"{k} = {toml_value(v)}" for k, v in sections.get("", {}).items()]
+    for section, values in sections.items():
+        if section:
+            lines.append(f"\n[{section}]")
+            lines += [f"{k} = {toml_value(v)}" for k, v in values.items()]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture
+def rules_dir(tmp_path) -> Path:
+    """A copy of the project's rules/ that a test may edit."""
+    target = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", target)
+    return target
+
+
+@dataclass
+class Bot:
+    """A configured bot for one test: run ``nombot`` commands against it."""
+
+    config: Path
+    env: dict
+
+    def run(
+        self, *args: str, timeout: float = 120, check: bool = True
+    ) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [*NOMBOT, "--config", str(self.config), *args],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=timeout,
+            cwd=ROOT,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(
+                f"nombot {' '.join(args)} failed ({result.returncode}):\n"
+                f"{result.stdout}\n{result.stderr}"
+            )
+        return result
+
+    def popen(self, *args: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [*NOMBOT, "--config", str(self.config), *args],
+            env=self.env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+
+def bot_env(password: str | None = None) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NOMBOT_")}
+    env["PYTHONPATH"] = str(ROOT)
+    if password is not None:
+        env["NOMBOT_IMAP_PASSWORD"] = password
+    return env
+
+
+@pytest.fixture
+def imap_bot(tmp_path, mailbox, smtp, database_url, rules_dir) -> Bot:
+    """A bot reading the test Dovecot, sending to the capture SMTP server."""
+    config = write_config(
+        tmp_path / "config.toml",
+        {
+            "": {"rules_dir": str(rules_dir), "templates_dir": str(ROOT / "templates")},
+            "inbox": {"url": mailbox.url, "poll_interval": 600, "timeout": 10},
+            "outbox": {
+                "url": f"smtp://127.0.0.1:{smtp.port}",
+                "from": "CBD Secretariat <nominations@cbd.int>",
+                "reply_to": "secretariat@cbd.int",
+                "flush_interval": 2,
+            },
+            "database": {"url": database_url},
+            "policy": {
+                "secretariat_domains": ["cbd.int"],
+                "secretariat_addresses": ["secretariat@cbd.int"],
+            },
+        },
+    )
+    bot = Bot(config, bot_env(mailbox.password))
+    bot.run("directory", "import", str(DATA / "directory" / "focal-points.csv"))
+    return bot
