@@ -22,12 +22,13 @@ from bot.extract.vocabulary import (
     FOR_INFORMATION,
     NOMINATION,
     NOMINEES_IN_COPY,
+    PARTICIPATION,
     SELF_NOMINATION,
     folded,
 )
 from bot.extract.zones import Segment, split_zones
 from bot.mime import ParsedMail, parse_mail
-from bot.routing import Route, route
+from bot.routing import Route, mentions_event, route
 from bot.rules.events import Event
 
 KINDS = ("nomination", "withdrawal", "auto_reply", "bounce", "other")
@@ -366,21 +367,20 @@ def analyse_mail(
         names_only.append(candidate)
 
     everything = "\n".join([mail.subject, own_text, *found.other_text, *found.attachment_text])
-    has_cue = bool(NOMINATION.search(folded(everything))) or self_nominated
+    everything_folded = folded(everything)
+    about_an_event = mentions_event(context.events, f"{everything}\n{mail.text}")
+    has_cue = bool(NOMINATION.search(everything_folded)) or (
+        about_an_event and (self_nominated or bool(PARTICIPATION.search(everything_folded)))
+    )
     unread = any(w.startswith(UNREAD_WARNINGS) for w in found.warnings)
     chosen: Route | None = None
     if kept or names_only or withdrawn or (unread and has_cue):
         chosen = route(context.events, moment, f"{everything}\n{mail.text}")
-    routed_by_words = (
-        chosen is not None
-        and chosen.event is not None
-        and ("cites" in chosen.reason or "keywords" in chosen.reason)
-    )
-    if (kept or names_only) and (has_cue or routed_by_words):
+    if (kept or names_only) and has_cue:
         result.kind = "nomination"
     elif unread and has_cue and not withdrawn:
         result.kind = "nomination"  # the nominees are in an attachment we could not read
-    elif withdrawn:
+    elif withdrawn and (has_cue or about_an_event):
         result.kind = "withdrawal"
     else:
         result.kind = "other"

@@ -7,7 +7,9 @@ Oversized leaf parts are cut out of the raw bytes before parsing, so a 25 MB att
 costs a few megabytes of memory, not hundreds.
 """
 
+import binascii
 import logging
+import quopri
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +22,8 @@ from bot.config import LimitsConfig
 from bot.text import clean_header
 
 logging.getLogger("mailparser").setLevel(logging.ERROR)
-OMITTED_HEADER = "X-Nombot-Omitted-Bytes"
+DETACHED_HEADER = "X-Nombot-Detached"
+DETACH_ABOVE = 256 * 1024  # larger MIME parts never go through the parser
 _BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"\r\n]{1,200}))', re.I)
 
 
@@ -31,7 +34,7 @@ class Attachment:
     filename: str
     content_type: str
     data: bytes
-    omitted_bytes: int = 0  # > 0 when the part was too large and its body was dropped
+    omitted_bytes: int = 0  # > 0: the part was past the size limit and was not decoded
 
     @property
     def is_message(self) -> bool:
@@ -72,38 +75,57 @@ class ParsedMail:
         return self.message.get_content_type()
 
 
-def shrink_oversized_parts(raw: bytes, max_part_bytes: int) -> tuple[bytes, int]:
-    """Drop the bodies of MIME leaf parts larger than ``max_part_bytes``.
+def detach_large_parts(raw: bytes, detach_above: int) -> tuple[bytes, list[memoryview]]:
+    """Cut MIME leaf parts larger than ``detach_above`` out of the bytes before parsing.
 
-    Works on the bytes, before any parsing, by cutting between boundary lines: each
-    oversized segment keeps its headers and gets a header saying how much was dropped.
-    Returns the new bytes and how many parts were cut.
+    Works by slicing between boundary lines: each large part keeps its headers and gets
+    ``X-Nombot-Detached: <n>``; its encoded body stays in the original bytes, returned as
+    views, and is decoded only when a reader asks for it and the limits allow. The
+    parser (and its several copies of every part) never sees it.
     """
-    if len(raw) <= max_part_bytes:
-        return raw, 0
+    if len(raw) <= detach_above:
+        return raw, []
     boundaries = {(m.group(1) or m.group(2)) for m in _BOUNDARY.finditer(raw)}
-    if not boundaries:
-        return raw, 0
-    pattern = re.compile(
-        rb"^--(?:" + b"|".join(re.escape(b) for b in boundaries) + rb")(?:--)?[ \t]*\r?$", re.M
-    )
-    cuts = [m.span() for m in pattern.finditer(raw)]
+    whole = memoryview(raw)
+    if boundaries:
+        pattern = re.compile(
+            rb"^--(?:" + b"|".join(re.escape(b) for b in boundaries) + rb")(?:--)?[ \t]*\r?$",
+            re.M,
+        )
+        cuts = [m.span() for m in pattern.finditer(raw)]
+        spans = [(end, following) for (_, end), (following, _) in zip(cuts, cuts[1:], strict=False)]
+    else:
+        spans = [(0, len(raw))]  # a single-part message: its body is the part
     pieces: list[bytes] = []
+    views: list[memoryview] = []
     position = 0
-    dropped = 0
-    for (_, end), (next_start, _) in zip(cuts, cuts[1:], strict=False):
-        if next_start - end <= max_part_bytes:
+    for start, stop in spans:
+        if stop - start <= detach_above:
             continue
-        header_end = _header_end(raw, end, next_start)
+        header_end = _header_end(raw, start, stop)
         pieces.append(raw[position:header_end])
-        omitted = next_start - header_end
-        pieces.append(f"{OMITTED_HEADER}: {omitted}\r\n\r\n".encode())
-        position = next_start
-        dropped += 1
-    if not dropped:
-        return raw, 0
+        pieces.append(f"{DETACHED_HEADER}: {len(views)}\r\n\r\n".encode())
+        views.append(whole[header_end:stop])
+        position = stop
+    if not views:
+        return raw, []
     pieces.append(raw[position:])
-    return b"".join(pieces), dropped
+    return b"".join(pieces), views
+
+
+def decode_transfer(view: memoryview, encoding: str) -> bytes:
+    """Decode a detached body by its Content-Transfer-Encoding."""
+    encoding = encoding.strip().lower()
+    if encoding == "base64":
+        return binascii.a2b_base64(view)
+    if encoding == "quoted-printable":
+        return quopri.decodestring(bytes(view))
+    return bytes(view)
+
+
+def encoded_size(view: memoryview, encoding: str) -> int:
+    """The decoded size of a detached body, without decoding it."""
+    return len(view) * 3 // 4 if encoding.strip().lower() == "base64" else len(view)
 
 
 def _header_end(raw: bytes, start: int, stop: int) -> int:
@@ -127,17 +149,6 @@ def decode_text(payload: bytes, charset: str | None) -> tuple[str, bool]:
         except (LookupError, UnicodeDecodeError):
             continue
     return payload.decode("latin-1", "replace"), True
-
-
-def _part_text(part: Message) -> tuple[str, bool]:
-    try:
-        payload = part.get_payload(decode=True)
-    except Exception:  # broken transfer encodings: fall back to the raw text
-        payload = None
-    if payload is None:
-        body = part.get_payload()
-        return (body if isinstance(body, str) else ""), False
-    return decode_text(payload, part.get_content_charset())
 
 
 def _filename(part: Message) -> str | None:
@@ -169,62 +180,92 @@ def _is_attachment(part: Message) -> bool:
     return bool(_filename(part)) or part.get_content_maintype() in ("application", "image")
 
 
-def _walk_body(
-    message: Message,
-    texts: list[str],
-    htmls: list[str],
-    attachments: list[Attachment],
-    warnings: list[str],
-) -> None:
-    """Collect the top-level body parts and the attachments, without entering attached mail."""
-    stack = [message]
-    while stack:
-        part = stack.pop(0)
-        content_type = part.get_content_type()
-        if content_type == "message/rfc822" or (
-            part.get_content_maintype() == "message"
-            and part.is_multipart()
-            and content_type not in ("message/delivery-status",)
-        ):
-            inner = part.get_payload()
-            inner_message = inner[0] if isinstance(inner, list) and inner else None
-            name = _filename(part) or "forwarded.eml"
-            data = b""
-            omitted = 0
-            if inner_message is not None:
-                try:
-                    data = inner_message.as_bytes()
-                except Exception:
-                    data = str(inner_message).encode("utf-8", "replace")
-            attachments.append(Attachment(name, "message/rfc822", data, omitted))
-            continue
-        if part.is_multipart():
-            children = part.get_payload()
-            if isinstance(children, list):
-                stack[0:0] = children
-            continue
-        omitted = int(part.get(OMITTED_HEADER, "0") or 0) if part.get(OMITTED_HEADER) else 0
-        if _is_attachment(part) or omitted:
-            name = _filename(part) or f"part.{part.get_content_subtype() or 'bin'}"
-            if omitted:
-                attachments.append(Attachment(name, content_type, b"", omitted))
-                continue
+class _Walker:
+    """Collects the top-level body parts and the attachments, without entering attached
+    mail; bodies cut out before parsing are decoded here, within the limits."""
+
+    def __init__(self, views: list[memoryview], limits: LimitsConfig) -> None:
+        self.views = views
+        self.limits = limits
+        self.texts: list[str] = []
+        self.htmls: list[str] = []
+        self.attachments: list[Attachment] = []
+        self.warnings: list[str] = []
+
+    def _view(self, part: Message) -> memoryview | None:
+        marker = part.get(DETACHED_HEADER)
+        if marker is None:
+            return None
+        try:
+            return self.views[int(str(marker).strip())]
+        except (ValueError, IndexError):
+            return memoryview(b"")
+
+    def payload(self, part: Message, limit: int) -> tuple[bytes | None, int]:
+        """(decoded body, 0), or (None, size) when it is larger than ``limit``."""
+        view = self._view(part)
+        encoding = str(part.get("Content-Transfer-Encoding", ""))
+        if view is not None:
+            size = encoded_size(view, encoding)
+            if size > limit:
+                return None, size
             try:
-                data = part.get_payload(decode=True) or b""
-            except Exception:
+                return decode_transfer(view, encoding), 0
+            except (binascii.Error, ValueError):
+                return b"", 0
+        try:
+            return part.get_payload(decode=True), 0
+        except Exception:  # broken transfer encodings: the caller falls back to raw text
+            return None, 0
+
+    def text(self, part: Message) -> tuple[str, bool]:
+        payload, _ = self.payload(part, self.limits.max_text_chars * 4)
+        if payload is None:
+            body = part.get_payload() if part.get(DETACHED_HEADER) is None else ""
+            return (body if isinstance(body, str) else ""), False
+        return decode_text(payload, part.get_content_charset())
+
+    def walk(self, message: Message) -> None:
+        stack = [message]
+        while stack:
+            part = stack.pop(0)
+            content_type = part.get_content_type()
+            if content_type == "message/rfc822" or (
+                part.get_content_maintype() == "message"
+                and part.is_multipart()
+                and content_type not in ("message/delivery-status",)
+            ):
+                inner = part.get_payload()
+                inner_message = inner[0] if isinstance(inner, list) and inner else None
                 data = b""
-            attachments.append(Attachment(name, content_type, data))
-            continue
-        if content_type == "text/html":
-            text, guessed = _part_text(part)
-            htmls.append(text)
-        elif part.get_content_maintype() == "text" or content_type == "message/delivery-status":
-            text, guessed = _part_text(part)
-            texts.append(text)
-        else:
-            continue
-        if guessed and "charset_mismatch" not in warnings:
-            warnings.append(f"charset_mismatch: declared {part.get_content_charset()!s}")
+                if inner_message is not None:
+                    try:
+                        data = inner_message.as_bytes()
+                    except Exception:
+                        data = str(inner_message).encode("utf-8", "replace")
+                name = _filename(part) or "forwarded.eml"
+                self.attachments.append(Attachment(name, "message/rfc822", data))
+                continue
+            if part.is_multipart():
+                children = part.get_payload()
+                if isinstance(children, list):
+                    stack[0:0] = children
+                continue
+            if _is_attachment(part):
+                name = _filename(part) or f"part.{part.get_content_subtype() or 'bin'}"
+                data, too_large = self.payload(part, self.limits.max_attachment_bytes)
+                self.attachments.append(Attachment(name, content_type, data or b"", too_large))
+                continue
+            if content_type == "text/html":
+                text, guessed = self.text(part)
+                self.htmls.append(text)
+            elif part.get_content_maintype() == "text" or content_type == "message/delivery-status":
+                text, guessed = self.text(part)
+                self.texts.append(text)
+            else:
+                continue
+            if guessed and not any(w.startswith("charset_mismatch") for w in self.warnings):
+                self.warnings.append(f"charset_mismatch: declared {part.get_content_charset()!s}")
 
 
 def _addresses(values: list[tuple[str, str]] | None) -> list[tuple[str, str]]:
@@ -244,7 +285,7 @@ def parse_mail(raw: bytes, limits: LimitsConfig | None = None) -> ParsedMail:
     """Parse raw message bytes into a ParsedMail; never raises on malformed input."""
     limits = limits or LimitsConfig()
     warnings: list[str] = []
-    shrunk, _ = shrink_oversized_parts(raw, limits.max_attachment_bytes * 4 // 3 + 4096)
+    shrunk, views = detach_large_parts(raw, DETACH_ABOVE)
     try:
         parsed = mailparser.parse_from_bytes(shrunk)
     except Exception as exc:  # mail-parser gives up on some inputs: keep a minimal view
@@ -268,13 +309,13 @@ def parse_mail(raw: bytes, limits: LimitsConfig | None = None) -> ParsedMail:
         getaddresses([str(message.get("From", ""))])
     )
     from_name, from_email = from_list[0] if from_list else ("", "")
-    texts: list[str] = []
-    htmls: list[str] = []
-    attachments: list[Attachment] = []
+    walker = _Walker(views, limits)
     try:
-        _walk_body(message, texts, htmls, attachments, warnings)
-    except Exception as exc:
-        warnings.append(f"parse_error: body: {type(exc).__name__}")
+        walker.walk(message)
+    except Exception as exc:  # a structure the walk cannot follow: keep what was read
+        walker.warnings.append(f"parse_error: body: {type(exc).__name__}")
+    warnings += walker.warnings
+    texts, htmls, attachments = walker.texts, walker.htmls, walker.attachments
     date = safe("date", None)
     if date is not None and date.tzinfo is None:
         date = None

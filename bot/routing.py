@@ -41,6 +41,17 @@ def _keyword_hits(event: Event, folded_text: str) -> int:
     return sum(1 for keyword in event.spec.match if fold_accents(keyword) in folded_text)
 
 
+def mentions_event(events: list[Event], text: str) -> bool:
+    """Whether the text cites any event's reference or uses its keywords (open or not)."""
+    cited = cited_references(text)
+    folded_text = fold_accents(text)
+    return any(
+        cited & {r.upper().replace(" ", "") for r in e.spec.references}
+        or _keyword_hits(e, folded_text)
+        for e in events
+    )
+
+
 def route(events: list[Event], moment: datetime, text: str) -> Route:
     """Choose the event for a message received at ``moment`` whose text is ``text``."""
     open_events = [e for e in events if e.is_open(moment)]

@@ -7,6 +7,7 @@ read here: the analysis parses them as mail of their own.
 
 import csv
 import io
+import logging
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -16,6 +17,7 @@ from bot.extract import Line, Table
 from bot.mime import Attachment, decode_text
 from bot.text import squeeze
 
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 WORD = {".docx", ".docm", ".dotx"}
 SHEET = {".xlsx", ".xlsm"}
 PDF = {".pdf"}

@@ -190,19 +190,27 @@ def _cue(*patterns: str) -> re.Pattern[str]:
 
 
 # Cues are matched on accent-folded lower-case text.
+# Words that say someone is being put forward, strong enough on their own.
 NOMINATION = _cue(
     r"\bnominat",
     r"\bdesignat",
-    r"\bdesign(e|es|ent|ons|er|ation|ations|ee|ees)\b",
+    r"\bdesign(a|an|amos|o|ado|ada|ados|adas|acion|aciones|e|es|ent|ons|er|ez|ation|ations|ee|ees)\b",
+    r"\bnombr(a|an|amos|o|ado|ada|ados|adas)\b",
     r"\bnomin(ar|o|a|an|amos|acion|aciones|ado|ada|ados|adas|e|es|ent|ee|ees|er|ons|ation)\b",
-    r"\bparticipant",
     r"\binscri(re|ption|bir|pcion|ba|ban)",
     r"\bregister (the|him|her|them|our|these|those|my|as)\b",
     r"\bregistration of\b",
     r"\bpostul(ar|amos|o|a|e|er)\b",
+    r"\bproponemos\b",
+)
+# Words that fit a nomination but also much other mail: they count only beside a
+# reference to, or the keywords of, a call for nominations.
+PARTICIPATION = _cue(
+    r"\bparticipant",
     r"\b(take|taking) part\b",
     r"\bprendre part\b",
-    r"\bproponemos\b",
+    r"\bparticip(er|ar|ate|ation|acion|era|ara)\b",
+    r"\battend\b",
 )
 WITHDRAWAL = _cue(
     r"\bwithdraw",
@@ -223,7 +231,7 @@ WITHDRAWAL = _cue(
 )
 SELF_NOMINATION = _cue(
     r"\b(nominate|register|enrol+|inscribe) myself\b",
-    r"\bmyself\b",
+    r"\bmyself and\b",
     r"\bi(?: would|'d|'m| am)?(?: very much| really| also)? (like|wish|want|intend|plan|keen"
     r"|interested) (to|in) (participate|participating|attend|attending|take part|taking part"
     r"|join|register)",
