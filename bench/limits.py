@@ -47,11 +47,17 @@ def _message(subject: str, body: str) -> EmailMessage:
 
 def large_attachment(path: Path, megabytes: int = 25) -> Path:
     if not path.exists():
-        message = _message("Nomination with annexes - Online Forum",
-                           "Dear Secretariat,\n\nKenya nominates Dr. Jane Mwangi "
-                           "(jane.mwangi@biosafetykenya.go.ke). The annex is attached.\n")
-        message.add_attachment(os.urandom(megabytes * 1024 * 1024), maintype="application",
-                               subtype="pdf", filename="annex-scans.pdf")
+        message = _message(
+            "Nomination with annexes - Online Forum",
+            "Dear Secretariat,\n\nKenya nominates Dr. Jane Mwangi "
+            "(jane.mwangi@biosafetykenya.go.ke). The annex is attached.\n",
+        )
+        message.add_attachment(
+            os.urandom(megabytes * 1024 * 1024),
+            maintype="application",
+            subtype="pdf",
+            filename="annex-scans.pdf",
+        )
         path.write_bytes(message.as_bytes())
     return path
 
@@ -65,19 +71,25 @@ def long_pdf(path: Path, pages: int = 1000) -> Path:
         for number in range(1, pages + 1):
             pdf.add_page()
             pdf.cell(0, 10, f"Annex page {number}: national biosafety framework, section {number}.")
-        message = _message("Nomination and framework - Online Forum",
-                           "Dear Secretariat,\n\nKenya nominates Mr. Peter Otieno "
-                           "(p.otieno@kephis.go.ke). Our framework is attached.\n")
-        message.add_attachment(bytes(pdf.output()), maintype="application", subtype="pdf",
-                               filename="framework.pdf")
+        message = _message(
+            "Nomination and framework - Online Forum",
+            "Dear Secretariat,\n\nKenya nominates Mr. Peter Otieno "
+            "(p.otieno@kephis.go.ke). Our framework is attached.\n",
+        )
+        message.add_attachment(
+            bytes(pdf.output()), maintype="application", subtype="pdf", filename="framework.pdf"
+        )
         path.write_bytes(message.as_bytes())
     return path
 
 
 def measure(path: Path | None, limit: int = 15 * 1024 * 1024) -> tuple[float, float, str]:
     code = PROBE.format(root=str(ROOT), path=str(path) if path else "", limit=limit)
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True).stdout.strip().splitlines()[-1]
+    output = (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     peak, elapsed, warnings = output.split("|", 2)
     return float(peak), float(elapsed), warnings
 
@@ -90,13 +102,18 @@ def report() -> None:
     for label, path, limit in (
         ("25 MB attachment, default 15 MB limit", large, 15 * 1024 * 1024),
         ("25 MB attachment, limit raised to 30 MB", large, 30 * 1024 * 1024),
-        ("1,000-page PDF, default 100-page limit", long_pdf(WORK / "long-pdf.eml"),
-         15 * 1024 * 1024),
+        (
+            "1,000-page PDF, default 100-page limit",
+            long_pdf(WORK / "long-pdf.eml"),
+            15 * 1024 * 1024,
+        ),
     ):
         peak, elapsed, warnings = measure(path, limit)
         size = path.stat().st_size / 1048576
-        print(f"limits: {label} ({size:.1f} MB message): peak {peak:.0f} MB, "
-              f"{elapsed:.2f} s; warnings: {warnings or 'none'}")
+        print(
+            f"limits: {label} ({size:.1f} MB message): peak {peak:.0f} MB, "
+            f"{elapsed:.2f} s; warnings: {warnings or 'none'}"
+        )
 
 
 if __name__ == "__main__":

@@ -273,10 +273,16 @@ def review() -> None:
 
 
 def _decide(target: str, action: str, reason: str | None, event: str | None) -> None:
+    from bot.outbox.flush import flush_outbox
     from bot.review import decide_participant
 
-    row = decide_participant(_services(), target, action, reason, event)
-    typer.echo(f"{row.email} ({row.event_slug}) is now {row.status}")
+    services = _services()
+    row = decide_participant(services, target, action, reason, event)
+    flushed = flush_outbox(services.engine, services.config)
+    note = f"; {flushed.sent} mail(s) sent" if flushed.sent else ""
+    if flushed.deferred:
+        note += f"; {flushed.deferred} mail(s) wait for the mail server ({flushed.error})"
+    typer.echo(f"{row.email} ({row.event_slug}) is now {row.status}{note}")
 
 
 @app.command()

@@ -23,8 +23,10 @@ def _nomination(body: str) -> EmailMessage:
 
 
 def test_encoded_crlf_in_a_subject_never_reaches_a_header():
-    raw = (b"From: a@b.org\r\nTo: secretariat@cbd.int\r\n"
-           b"Subject: =?utf-8?q?Nomination=0D=0ABcc:_evil@x.com?=\r\n\r\nbody\r\n")
+    raw = (
+        b"From: a@b.org\r\nTo: secretariat@cbd.int\r\n"
+        b"Subject: =?utf-8?q?Nomination=0D=0ABcc:_evil@x.com?=\r\n\r\nbody\r\n"
+    )
     mail = parse_mail(raw)
     assert "\r" not in mail.subject and "\n" not in mail.subject
     assert mail.subject == "Nomination Bcc: evil@x.com"
@@ -50,8 +52,11 @@ def test_a_large_attachment_is_read_from_outside_the_parser(tmp_path):
 
 
 def test_a_long_text_body_is_read_whole():
-    body = "Dear Secretariat,\n" + "Background paragraph.\n" * 20000 + (
-        "Kenya nominates Dr. Jane Mwangi (jane.mwangi@biosafetykenya.go.ke).\n")
+    body = (
+        "Dear Secretariat,\n"
+        + "Background paragraph.\n" * 20000
+        + ("Kenya nominates Dr. Jane Mwangi (jane.mwangi@biosafetykenya.go.ke).\n")
+    )
     raw = _nomination(body).as_bytes()
     assert len(raw) > DETACH_ABOVE
     result = analyse(raw, AnalysisContext())
@@ -73,12 +78,17 @@ def test_a_zip_bomb_disguised_as_a_word_file_is_refused():
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("word/document.xml", b"\0" * (60 * 1024 * 1024))
     message = _nomination("Please see the attached letter nominating our participants.")
-    message.add_attachment(buffer.getvalue(), maintype="application",
-                           subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
-                           filename="letter.docx")
+    message.add_attachment(
+        buffer.getvalue(),
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+        filename="letter.docx",
+    )
     result = analyse(message.as_bytes(), AnalysisContext())
-    assert any(w.startswith("unreadable_attachment: letter.docx") and "zip bomb" in w
-               for w in result.warnings)
+    assert any(
+        w.startswith("unreadable_attachment: letter.docx") and "zip bomb" in w
+        for w in result.warnings
+    )
 
 
 def test_declared_charset_that_lies_is_recovered():

@@ -128,19 +128,21 @@ class Event:
 
 
 def _line_of(text: str, section: str | None, key: str | None) -> int | None:
-    """The line where ``key`` is written (inside ``[section]``), for error messages."""
+    """The line where ``key`` is written in ``[section]`` (the section's line if it is
+    missing), for error messages."""
     current = None
+    section_line = None
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         header = re.match(r"^\[([^\]]+)\]", stripped)
         if header:
             current = header.group(1).strip()
-            if key is None and current == section:
-                return number
+            if current == section:
+                section_line = number
             continue
         if key and current == section and re.match(rf"^{re.escape(key)}\s*=", stripped):
             return number
-    return None
+    return section_line
 
 
 def _describe(error: ValidationError, text: str) -> tuple[str, int | None]:

@@ -12,8 +12,15 @@ def test_corpus_is_large_enough_and_complete():
     assert len(files) >= 60
     for path in files:
         expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        assert set(expected) == {"kind", "language", "event", "participants", "withdrawn",
-                                 "bounced", "warnings"}, path.name
+        assert set(expected) == {
+            "kind",
+            "language",
+            "event",
+            "participants",
+            "withdrawn",
+            "bounced",
+            "warnings",
+        }, path.name
 
 
 def test_extraction_meets_the_thresholds():
@@ -26,20 +33,40 @@ def test_extraction_meets_the_thresholds():
 
 
 def test_nombot_parse_prints_the_contract_shape(tmp_path):
-    config = write_config(tmp_path / "config.toml", {
-        "": {"rules_dir": str(RULES), "templates_dir": str(ROOT / "templates")},
-        "policy": {"secretariat_domains": ["cbd.int"]},
-    })
+    config = write_config(
+        tmp_path / "config.toml",
+        {
+            "": {"rules_dir": str(RULES), "templates_dir": str(ROOT / "templates")},
+            "policy": {"secretariat_domains": ["cbd.int"]},
+        },
+    )
     files = [str(p) for p in corpus_files()[:5]]
-    result = subprocess.run([*NOMBOT, "--config", str(config), "parse", "--json", *files],
-                            capture_output=True, text=True, env=bot_env(), cwd=ROOT, check=True)
+    result = subprocess.run(
+        [*NOMBOT, "--config", str(config), "parse", "--json", *files],
+        capture_output=True,
+        text=True,
+        env=bot_env(),
+        cwd=ROOT,
+        check=True,
+    )
     lines = result.stdout.splitlines()
     assert len(lines) == len(files)
     for line, file in zip(lines, files, strict=True):
         data = json.loads(line)
         assert data["file"] == file
-        assert set(data) == {"file", "message_id", "from", "subject", "language", "kind",
-                             "event", "participants", "withdrawn", "bounced", "warnings"}
+        assert set(data) == {
+            "file",
+            "message_id",
+            "from",
+            "subject",
+            "language",
+            "kind",
+            "event",
+            "participants",
+            "withdrawn",
+            "bounced",
+            "warnings",
+        }
         assert set(data["from"]) == {"name", "email"}
         for person in data["participants"]:
             assert set(person) == {"name", "email", "title", "organization", "country", "source"}

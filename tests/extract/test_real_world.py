@@ -19,8 +19,9 @@ from bot.models import InboundMessage, OutboxMail
 from bot.service import build_services
 from tests.conftest import NOMBOT, ROOT, bot_env, write_config
 
-CORPUS = Path(os.environ.get("NOMBOT_REAL_WORLD_CORPUS", ROOT.parent / "shared" / "corpora"
-                             / "real-world"))
+CORPUS = Path(
+    os.environ.get("NOMBOT_REAL_WORLD_CORPUS", ROOT.parent / "shared" / "corpora" / "real-world")
+)
 pytestmark = pytest.mark.skipif(
     not (CORPUS / "labels.tsv").is_file(),
     reason=f"real-world corpus not found at {CORPUS} (set NOMBOT_REAL_WORLD_CORPUS)",
@@ -30,21 +31,30 @@ ROBOTS = {"bounce", "autoreply"}
 
 def labelled() -> list[tuple[Path, str]]:
     with open(CORPUS / "labels.tsv", encoding="utf-8") as handle:
-        return [(CORPUS / row["path"], row["kind"]) for row in csv.DictReader(handle, delimiter="\t")]
+        return [
+            (CORPUS / row["path"], row["kind"]) for row in csv.DictReader(handle, delimiter="\t")
+        ]
 
 
 def test_every_message_parses_and_no_robot_is_a_nomination(tmp_path):
-    config = write_config(tmp_path / "config.toml", {
-        "": {"rules_dir": str(ROOT / "rules"), "templates_dir": str(ROOT / "templates")},
-        "policy": {"secretariat_domains": ["cbd.int"]},
-    })
+    config = write_config(
+        tmp_path / "config.toml",
+        {
+            "": {"rules_dir": str(ROOT / "rules"), "templates_dir": str(ROOT / "templates")},
+            "policy": {"secretariat_domains": ["cbd.int"]},
+        },
+    )
     files = labelled()
     kinds = {}
     for start in range(0, len(files), 400):
-        batch = files[start:start + 400]
+        batch = files[start : start + 400]
         result = subprocess.run(
             [*NOMBOT, "--config", str(config), "parse", "--json", *[str(p) for p, _ in batch]],
-            capture_output=True, text=True, env=bot_env(), cwd=ROOT, timeout=600,
+            capture_output=True,
+            text=True,
+            env=bot_env(),
+            cwd=ROOT,
+            timeout=600,
         )
         assert result.returncode == 0, result.stderr[-2000:]
         assert "Traceback" not in result.stderr
@@ -53,8 +63,11 @@ def test_every_message_parses_and_no_robot_is_a_nomination(tmp_path):
         for line in lines:
             data = json.loads(line)
             kinds[data["file"]] = data["kind"]
-    wrong = [f"{p}: {label} read as {kinds[str(p)]}" for p, label in files
-             if label in ROBOTS and kinds[str(p)] in ("nomination", "withdrawal")]
+    wrong = [
+        f"{p}: {label} read as {kinds[str(p)]}"
+        for p, label in files
+        if label in ROBOTS and kinds[str(p)] in ("nomination", "withdrawal")
+    ]
     assert wrong == []
     bounces = Counter(kinds[str(p)] for p, label in files if label == "bounce")
     assert bounces["bounce"] >= 0.9 * sum(bounces.values()), bounces
@@ -62,13 +75,16 @@ def test_every_message_parses_and_no_robot_is_a_nomination(tmp_path):
 
 def test_the_pipeline_answers_no_robot(tmp_path):
     """Every message delivered while the event is open: nothing crashes, robots get nothing."""
-    config_path = write_config(tmp_path / "config.toml", {
-        "": {"rules_dir": str(ROOT / "rules"), "templates_dir": str(ROOT / "templates")},
-        "inbox": {"url": f"maildir:{tmp_path / 'inbox'}"},
-        "outbox": {"url": f"maildir:{tmp_path / 'outbox'}", "from": "nominations@cbd.int"},
-        "database": {"url": f"sqlite:///{tmp_path / 'nombot.db'}"},
-        "policy": {"secretariat_domains": ["cbd.int"]},
-    })
+    config_path = write_config(
+        tmp_path / "config.toml",
+        {
+            "": {"rules_dir": str(ROOT / "rules"), "templates_dir": str(ROOT / "templates")},
+            "inbox": {"url": f"maildir:{tmp_path / 'inbox'}"},
+            "outbox": {"url": f"maildir:{tmp_path / 'outbox'}", "from": "nominations@cbd.int"},
+            "database": {"url": f"sqlite:///{tmp_path / 'nombot.db'}"},
+            "policy": {"secretariat_domains": ["cbd.int"]},
+        },
+    )
     config = load_config(config_path)
     files = labelled()
     open_window = datetime(2025, 7, 2, 12, 0, tzinfo=UTC)
