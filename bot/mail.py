@@ -138,7 +138,6 @@ class MailWriter:
         message["Subject"] = clean_header(subject or name.replace("_", " "), 900)
         message["Date"] = format_datetime(utcnow())
         message["Message-ID"] = message_id
-        message["Content-Language"] = language
         message[LOOP_HEADER] = self.domain
         message["X-Auto-Response-Suppress"] = "All"
         message["Precedence"] = "auto_reply" if original is not None else "bulk"
@@ -146,6 +145,7 @@ class MailWriter:
         message.set_content(text, cte="quoted-printable")
         if html:
             message.add_alternative(html, subtype="html", cte="quoted-printable")
+        message["Content-Language"] = language  # after the body: set_content clears Content-*
         return Rendered(message, message_id, to, str(message["Subject"]))
 
 

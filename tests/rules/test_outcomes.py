@@ -21,7 +21,10 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
+from sqlmodel import Session, select
 
+from bot.models import OutboxMail
 from tests.conftest import DATA, ROOT, Bot, bot_env, write_config
 
 MESSAGES = DATA / "rules"
@@ -71,6 +74,7 @@ class Desk:
 
     bot: Bot
     root: Path
+    database: str
 
     @property
     def inbox(self) -> Path:
@@ -122,6 +126,16 @@ class Desk:
         """Mail the bot wrote on its own (``auto-generated``), e.g. to new participants."""
         return [m for m in self.sent() if m["Auto-Submitted"] == "auto-generated"]
 
+    def outbox_rows(self) -> list[tuple[str, str, str]]:
+        """(template, recipient, status) of every mail the bot ever queued, sent or not."""
+        engine = create_engine(self.database)
+        try:
+            with Session(engine) as session:
+                rows = session.exec(select(OutboxMail)).all()
+                return [(r.template, r.to_email, r.status) for r in rows]
+        finally:
+            engine.dispose()
+
     def folder(self, name: str | None = None) -> list[str]:
         """File names in the inbox (``None``) or in one of its Maildir++ sub-folders."""
         base = self.inbox if name is None else self.inbox / f".{name}"
@@ -153,6 +167,7 @@ def make_desk(tmp_path) -> DeskFactory:
         made += 1
         root = tmp_path / f"desk{made}"
         root.mkdir()
+        database = database or f"sqlite:///{root / 'nombot.db'}"
         if rules is None:
             rules = root / "rules"
             shutil.copytree(ROOT / "rules", rules)
@@ -166,7 +181,7 @@ def make_desk(tmp_path) -> DeskFactory:
                     "from": "CBD Secretariat <nominations@cbd.int>",
                     "reply_to": "secretariat@cbd.int",
                 },
-                "database": {"url": database or f"sqlite:///{root / 'nombot.db'}"},
+                "database": {"url": database},
                 "policy": {
                     "secretariat_domains": ["cbd.int"],
                     "secretariat_addresses": ["secretariat@cbd.int"],
@@ -175,7 +190,7 @@ def make_desk(tmp_path) -> DeskFactory:
         )
         bot = Bot(config, bot_env())
         bot.run("directory", "import", str(DIRECTORY))
-        return Desk(bot, root)
+        return Desk(bot, root, database)
 
     return make
 
@@ -194,7 +209,9 @@ def assert_threaded_reply(desk: Desk, name: str, to: str) -> EmailMessage:
     message_id = message_id_of(name)
     assert header(reply, "In-Reply-To") == message_id
     assert message_id in reply["References"]
-    assert header(reply, "Subject") == f"Re: {subject_of(name)}"
+    subject = subject_of(name)
+    expected = subject if subject.lower().startswith("re:") else f"Re: {subject}"
+    assert header(reply, "Subject") == expected  # the original kept, one "Re:"
     assert reply["Message-ID"].endswith("@cbd.int>")
     return reply
 
@@ -217,7 +234,7 @@ def test_cpb_focal_point_on_time_is_accepted(desk):
     people = desk.participants()
     assert set(people) == {MWANGI, OTIENO}
     for row in people.values():
-        assert (row["status"], row["flags"]) == ("confirmed", [])
+        assert state(row) == ("confirmed", [])
         assert row["event"] == FORUM
         assert row["nominated_by"] == KIPRONO
     reply = assert_threaded_reply(desk, name, KIPRONO)
@@ -225,6 +242,8 @@ def test_cpb_focal_point_on_time_is_accepted(desk):
     assert len(desk.replies()) == 1
     assert sorted(m["To"].addresses[0].addr_spec for m in desk.notices()) == [MWANGI, OTIENO]
     assert desk.filed_in(delivered) == PROCESSED
+    rows = desk.outbox_rows()
+    assert len(rows) == 3 and {status for _, _, status in rows} == {"sent"}
 
 
 # 2-3. The deadline is judged on the receipt time, in the event's time zone. -------------
@@ -244,8 +263,7 @@ def test_one_second_after_the_deadline_is_late(desk):
     assert message["replies"] == ["late"]
     people = desk.participants()
     assert set(people) == {"mchebet@kephis.go.ke"}
-    assert people["mchebet@kephis.go.ke"]["status"] == "pending"
-    assert people["mchebet@kephis.go.ke"]["flags"] == ["late"]
+    assert state(people["mchebet@kephis.go.ke"]) == ("pending", ["late"])
     reply = assert_threaded_reply(desk, name, KIPRONO)
     assert "after the deadline" in body_of(reply)
     assert len(desk.sent()) == 1  # nobody is told they are registered
@@ -306,8 +324,7 @@ def test_cbd_focal_point_where_a_cpb_focal_point_exists_is_unauthorized(desk):
     assert message["replies"] == ["unauthorized"]
     people = desk.participants()
     assert set(people) == {"d.kiptoo@kws.go.ke"}
-    assert people["d.kiptoo@kws.go.ke"]["status"] == "pending"
-    assert people["d.kiptoo@kws.go.ke"]["flags"] == ["unauthorized_sender"]
+    assert state(people["d.kiptoo@kws.go.ke"]) == ("pending", ["unauthorized_sender"])
     reply = assert_threaded_reply(desk, name, "e.wambui@environment.go.ke")
     text = " ".join(body_of(reply).split())
     assert "made by the Cartagena Protocol national focal points" in text
@@ -342,8 +359,7 @@ def test_bch_focal_point_is_unauthorized(desk):
     assert message["replies"] == ["unauthorized"]
     people = desk.participants()
     assert set(people) == {"n.wekesa@biosafetykenya.go.ke"}
-    assert people["n.wekesa@biosafetykenya.go.ke"]["status"] == "pending"
-    assert people["n.wekesa@biosafetykenya.go.ke"]["flags"] == ["unauthorized_sender"]
+    assert state(people["n.wekesa@biosafetykenya.go.ke"]) == ("pending", ["unauthorized_sender"])
     assert_threaded_reply(desk, name, "g.wanjiru@biosafetykenya.go.ke")
 
 
@@ -365,7 +381,7 @@ def test_organization_head_and_iplc_are_accepted(desk, name, sender, nominee):
     assert message["replies"] == ["confirmation"]
     people = desk.participants()
     assert set(people) == {nominee}
-    assert (people[nominee]["status"], people[nominee]["flags"]) == ("confirmed", [])
+    assert state(people[nominee]) == ("confirmed", [])
     assert people[nominee]["nominated_by"] == sender
     assert_threaded_reply(desk, name, sender)
 
@@ -381,8 +397,7 @@ def test_unknown_personal_address_is_unauthorized(desk):
     assert message["replies"] == ["unauthorized"]
     people = desk.participants()
     assert set(people) == {"faith.njeri@uonbi.ac.ke"}
-    assert people["faith.njeri@uonbi.ac.ke"]["status"] == "pending"
-    assert people["faith.njeri@uonbi.ac.ke"]["flags"] == ["unauthorized_sender"]
+    assert state(people["faith.njeri@uonbi.ac.ke"]) == ("pending", ["unauthorized_sender"])
     assert_threaded_reply(desk, name, "danielmutua1984@gmail.com")
     assert desk.notices() == []
     assert desk.filed_in(delivered) == REVIEW
@@ -413,10 +428,11 @@ def test_forged_focal_point_is_ignored_and_never_answered(desk, name, nominees):
     assert message["outcome"] == "ignored"
     assert message["replies"] == []
     assert desk.sent() == []  # nothing to the forged address, its Reply-To or the nominees
+    assert desk.outbox_rows() == []  # …and nothing waiting to be sent either
     people = desk.participants()
     assert set(people) == nominees
     for row in people.values():
-        assert (row["status"], row["flags"]) == ("pending", ["auth_failed"])
+        assert state(row) == ("pending", ["auth_failed"])
     assert desk.filed_in(delivered) == REVIEW
 
 
@@ -461,7 +477,7 @@ def test_replacement_withdraws_one_and_registers_the_other(desk):
     achieng = "lucy.achieng@biosafetykenya.go.ke"
     assert set(people) == {MWANGI, OTIENO, achieng}
     assert people[MWANGI]["status"] == "withdrawn"
-    assert (people[achieng]["status"], people[achieng]["flags"]) == ("confirmed", [])
+    assert state(people[achieng]) == ("confirmed", [])
     assert people[achieng]["nominated_by"] == KIPRONO
     assert people[OTIENO]["status"] == "confirmed"
     [reply] = [r for r in desk.replies(KIPRONO) if header(r, "In-Reply-To") == message_id_of(name)]
@@ -483,7 +499,7 @@ def test_same_nominees_sent_twice_are_registered_once(desk):
     assert message["replies"] == ["duplicate"]
     people = desk.participants()
     assert set(people) == {MWANGI, OTIENO}
-    assert {e: (r["status"], r["flags"]) for e, r in people.items()} == {
+    assert {e: state(r) for e, r in people.items()} == {
         MWANGI: ("confirmed", []),
         OTIENO: ("confirmed", []),
     }
@@ -508,7 +524,7 @@ def test_nominees_beyond_the_quota_are_held(make_desk, database_url):
     assert message["outcome"] == "accepted"
     assert message["replies"] == ["confirmation"]
     people = desk.participants()
-    assert {e: (r["status"], r["flags"]) for e, r in people.items()} == {
+    assert {e: state(r) for e, r in people.items()} == {
         "lhernandez@cibiogem.gob.mx": ("confirmed", []),
         "jorge.castillo@semarnat.gob.mx": ("confirmed", []),
         "amartinez@conabio.gob.mx": ("pending", ["over_quota"]),
@@ -562,6 +578,7 @@ def test_nomination_citing_a_third_notification_stays_in_the_inbox(desk):
     assert message["replies"] == []
     assert desk.participants() == {}
     assert desk.sent() == []
+    assert desk.outbox_rows() == []
     assert desk.filed_in(delivered) == "INBOX"
     assert delivered.exists() and delivered.read_bytes() == before  # untouched, still new
     assert desk.folder(PROCESSED) == [] and desk.folder(REVIEW) == []
