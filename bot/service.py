@@ -4,10 +4,15 @@ Rules and templates are loaded and checked here, before anything is fetched, so 
 file stops the bot at start-up instead of half-way through a mailbox.
 """
 
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
 from bot.analysis import AnalysisContext
 from bot.config import Config
 from bot.db import open_database
 from bot.mail import MailWriter
+from bot.models import Event as EventRow
+from bot.models import utcnow
 from bot.pipeline import Services
 from bot.rules.events import Event, load_events
 
@@ -32,10 +37,28 @@ def mail_writer(config: Config) -> MailWriter:
     )
 
 
+def sync_events(engine: Engine, events: list[Event]) -> None:
+    """Mirror the event files into the ``event`` table (reports and exports join on it)."""
+    with Session(engine) as session:
+        rows = {row.slug: row for row in session.exec(select(EventRow)).all()}
+        for event in events:
+            row = rows.get(event.slug) or EventRow(
+                slug=event.slug,
+                name=event.name,
+                deadline_utc=event.deadline_utc,
+                timezone=event.spec.timezone,
+            )
+            row.name, row.deadline_utc = event.name, event.deadline_utc
+            row.timezone, row.updated_at = event.spec.timezone, utcnow()
+            session.add(row)
+        session.commit()
+
+
 def build_services(config: Config) -> Services:
     events = load_rules(config)
     writer = mail_writer(config)
     engine = open_database(config.database_url)
+    sync_events(engine, events)
     return Services(
         config=config,
         engine=engine,

@@ -1,6 +1,8 @@
 """Shared fixtures: real servers on loopback (Dovecot, aiosmtpd, PostgreSQL) and configs."""
 
+import email
 import itertools
+import json
 import os
 import secrets
 import shutil
@@ -8,6 +10,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from datetime import datetime
+from email import policy
 from pathlib import Path
 
 import pytest
@@ -158,6 +161,23 @@ class Bot:
             )
         return result
 
+    def participants(self) -> dict[str, dict]:
+        rows = json.loads(self.run("participants", "--format", "json").stdout)
+        return {row["email"]: row for row in rows}
+
+    def messages(self) -> list[dict]:
+        return json.loads(self.run("messages", "--format", "json").stdout)
+
+    def outbox(self) -> list:
+        """Mail written to the Maildir outbox (Maildir-configured bots), oldest first."""
+        folder = self.config.parent / "outbox" / "new"
+        if not folder.exists():
+            return []
+        return [
+            email.message_from_bytes(p.read_bytes(), policy=policy.default)
+            for p in sorted(folder.iterdir())
+        ]
+
     def popen(self, *args: str) -> subprocess.Popen:
         return subprocess.Popen(
             [*NOMBOT, "--config", str(self.config), *args],
@@ -199,5 +219,27 @@ def imap_bot(tmp_path, mailbox, smtp, database_url, rules_dir) -> Bot:
         },
     )
     bot = Bot(config, bot_env(mailbox.password))
+    bot.run("directory", "import", str(DATA / "directory" / "focal-points.csv"))
+    return bot
+
+
+@pytest.fixture
+def maildir_bot(tmp_path, database_url, rules_dir) -> Bot:
+    """A bot on the embedded default: Maildir in, Maildir out, the test directory loaded."""
+    config = write_config(
+        tmp_path / "config.toml",
+        {
+            "": {"rules_dir": str(rules_dir), "templates_dir": str(ROOT / "templates")},
+            "inbox": {"url": f"maildir:{tmp_path / 'inbox'}"},
+            "outbox": {
+                "url": f"maildir:{tmp_path / 'outbox'}",
+                "from": "CBD Secretariat <nominations@cbd.int>",
+                "reply_to": "secretariat@cbd.int",
+            },
+            "database": {"url": database_url},
+            "policy": {"secretariat_domains": ["cbd.int"], "daily_reply_cap": 3},
+        },
+    )
+    bot = Bot(config, bot_env())
     bot.run("directory", "import", str(DATA / "directory" / "focal-points.csv"))
     return bot

@@ -1,31 +1,8 @@
 """The review queue: staff see every pending participant with reasons and decide in one command."""
 
-import email
-import json
-from email import policy
-
-import pytest
-
-from tests.conftest import DATA, ROOT, Bot, bot_env, write_config
+from tests.conftest import DATA, ROOT, Bot
 
 EXAMPLES = ROOT / "examples" / "inbox"
-
-
-@pytest.fixture
-def maildir_bot(tmp_path, database_url, rules_dir) -> Bot:
-    config = write_config(
-        tmp_path / "config.toml",
-        {
-            "": {"rules_dir": str(rules_dir), "templates_dir": str(ROOT / "templates")},
-            "inbox": {"url": f"maildir:{tmp_path / 'inbox'}"},
-            "outbox": {"url": f"maildir:{tmp_path / 'outbox'}", "from": "nominations@cbd.int"},
-            "database": {"url": database_url},
-            "policy": {"secretariat_domains": ["cbd.int"]},
-        },
-    )
-    bot = Bot(config, bot_env())
-    bot.run("directory", "import", str(DATA / "directory" / "focal-points.csv"))
-    return bot
 
 
 def _outbox(bot: Bot) -> list:
@@ -63,16 +40,16 @@ def test_review_shows_pending_with_reasons_and_decisions_stick(maildir_bot):
     assert "jane.mwangi@biosafetykenya.go.ke" not in queue  # confirmed: not for review
     assert "2 pending" in queue
 
-    sent_before = len(_outbox(bot))
+    sent_before = len(bot.outbox())
     bot.run("accept", "ctello@inia.gob.pe", "--reason", "late by a few hours; accepted")
     bot.run("reject", "daniel.mensah.gh@gmail.com", "--reason", "not nominated by a focal point")
 
-    people = _participants(bot)
+    people = bot.participants()
     assert people["ctello@inia.gob.pe"]["status"] == "confirmed"
     assert people["daniel.mensah.gh@gmail.com"]["status"] == "rejected"
     assert bot.run("review").stdout.strip() == "nothing to review"
 
-    decisions = _outbox(bot)[sent_before:]
+    decisions = bot.outbox()[sent_before:]
     recipients = sorted(str(m["To"]).rpartition("<")[2].strip(">") for m in decisions)
     # The accepted participant and the focal point who nominated her; the rejected
     # self-nominee once (he is his own nominator).

@@ -1,0 +1,110 @@
+"""The pipeline's promises beyond the happy path: bounces, loops, reply caps, exports."""
+
+import csv
+import io
+import json
+
+from openpyxl import load_workbook
+
+from tests.conftest import DATA
+
+E2E = DATA / "e2e"
+PIPELINE = DATA / "pipeline"
+
+
+def _nomination(tmp_path, number: int) -> str:
+    raw = (E2E / "kenya.eml").read_text()
+    raw = raw.replace("<e2e-kenya-1@", f"<cap-{number}@")
+    raw = raw.replace("jane.mwangi@", f"jane.mwangi{number}@").replace(
+        "p.otieno@", f"p.otieno{number}@"
+    )
+    path = tmp_path / f"nomination-{number}.eml"
+    path.write_text(raw)
+    return str(path)
+
+
+def test_a_bounce_marks_the_participant_and_tells_the_nominator(maildir_bot):
+    bot = maildir_bot
+    bot.run("inbox", "append", str(E2E / "kenya.eml"))
+    bot.run("poll")
+    sent_before = len(bot.outbox())
+    bot.run("inbox", "append", str(PIPELINE / "bounce-jane.eml"))
+
+    bot.run("poll")
+
+    jane = bot.participants()["jane.mwangi@biosafetykenya.go.ke"]
+    assert "undeliverable" in jane["flags"] and jane["status"] == "confirmed"
+    new = bot.outbox()[sent_before:]
+    assert [str(m["To"]) for m in new] == ["s.kiprono@environment.go.ke"]
+    assert "could not be delivered" in new[0].get_body(("plain",)).get_content()
+    assert new[0]["Auto-Submitted"] == "auto-generated"
+    bounce = bot.messages()[-1]
+    assert (bounce["kind"], bounce["outcome"], bounce["replies"]) == ("bounce", "ignored", [])
+    processed = bot.config.parent / "inbox" / ".Nominations-Processed" / "cur"
+    assert len(list(processed.iterdir())) == 2
+
+    again = bot.config.parent / "second-bounce.eml"
+    again.write_bytes(
+        (PIPELINE / "bounce-jane.eml")
+        .read_bytes()
+        .replace(b"<20250709140511.8E2C1A0B3@", b"<20250710090000.11AA22BB3@")
+    )
+    bot.run("inbox", "append", str(again))
+    bot.run("poll")
+    assert len(bot.outbox()) == sent_before + 1  # a second bounce tells nobody twice
+
+
+def test_our_own_mail_coming_back_is_never_answered(maildir_bot):
+    bot = maildir_bot
+    bot.run("inbox", "append", str(PIPELINE / "own-mail-returned.eml"))
+    bot.run("poll")
+    [message] = bot.messages()
+    assert (message["kind"], message["outcome"]) == ("auto_reply", "ignored")
+    assert bot.outbox() == [] and bot.participants() == {}
+
+
+def test_replies_to_one_sender_are_capped_per_day(maildir_bot, tmp_path):
+    bot = maildir_bot  # daily_reply_cap = 3
+    bot.run("inbox", "append", *[_nomination(tmp_path, n) for n in range(5)])
+    bot.run("poll")
+    replies = [m for m in bot.outbox() if m["Auto-Submitted"] == "auto-replied"]
+    assert len(replies) == 3
+    assert [m["outcome"] for m in bot.messages()] == ["accepted"] * 5
+    assert len(bot.participants()) == 10  # every nominee is still registered
+
+
+def test_exports(maildir_bot, tmp_path):
+    bot = maildir_bot
+    bot.run("inbox", "append", str(E2E / "kenya.eml"), str(E2E / "mexico.eml"))
+    bot.run("poll")
+    rows = list(csv.DictReader(io.StringIO(bot.run("participants", "--format", "csv").stdout)))
+    assert {r["email"] for r in rows} == {
+        "jane.mwangi@biosafetykenya.go.ke",
+        "p.otieno@kephis.go.ke",
+        "lhernandez@cibiogem.gob.mx",
+    }
+    assert rows[0]["nominated_by"] == "s.kiprono@environment.go.ke"
+    target = tmp_path / "participants.xlsx"
+    bot.run("participants", "--format", "xlsx", "-o", str(target))
+    sheet = load_workbook(target).active
+    assert [c.value for c in sheet[1]][:3] == ["event", "email", "name"]
+    assert sheet.max_row == 4
+    confirmed = json.loads(
+        bot.run("participants", "--status", "confirmed", "--format", "json").stdout
+    )
+    assert len(confirmed) == 3
+    assert set(confirmed[0]) == {
+        "event",
+        "email",
+        "name",
+        "title",
+        "organization",
+        "country",
+        "status",
+        "flags",
+        "nominated_by",
+        "nominated_at",
+        "access_sent_at",
+    }
+    table = bot.run("participants").stdout
+    assert "Laura Hernández Soto" in table and "3 participant(s)" in table
