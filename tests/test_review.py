@@ -1,24 +1,8 @@
 """The review queue: staff see every pending participant with reasons and decide in one command."""
 
-from tests.conftest import DATA, ROOT, Bot
+from tests.conftest import DATA, ROOT
 
 EXAMPLES = ROOT / "examples" / "inbox"
-
-
-def _outbox(bot: Bot) -> list:
-    folder = bot.config.parent / "outbox" / "new"
-    return (
-        [
-            email.message_from_bytes(p.read_bytes(), policy=policy.default)
-            for p in sorted(folder.iterdir())
-        ]
-        if folder.exists()
-        else []
-    )
-
-
-def _participants(bot: Bot) -> dict[str, dict]:
-    return {p["email"]: p for p in json.loads(bot.run("participants", "--format", "json").stdout)}
 
 
 def test_review_shows_pending_with_reasons_and_decisions_stick(maildir_bot):

@@ -9,8 +9,8 @@ from sqlmodel import Session, SQLModel, select
 from bot.config import load_config
 from bot.db import current_revision, head_revision, open_database
 from bot.models import Event, Participant
-from bot.service import sync_events
 from bot.rules.events import load_events
+from bot.service import sync_events
 from tests.conftest import ROOT
 
 
