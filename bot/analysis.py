@@ -14,6 +14,7 @@ from bot.classify import detect_robot
 from bot.config import LimitsConfig
 from bot.extract import Line, Table
 from bot.extract.attachments import read_attachment
+from bot.extract.columns import column_tables
 from bot.extract.html import html_to_lines
 from bot.extract.language import detect_language
 from bot.extract.names import name_from_display, same_person
@@ -127,7 +128,7 @@ def _body_lines(mail: ParsedMail) -> tuple[list[Line], str]:
         html = html_to_lines(mail.html)
         if not plain or html.is_richer_than_text:
             return html.lines, "html"
-    return [line.rstrip() for line in mail.text.splitlines()], "body"
+    return column_tables([line.rstrip() for line in mail.text.splitlines()]), "body"
 
 
 def _addresses_in_header(value: str) -> list[tuple[str, str]]:

@@ -25,6 +25,9 @@ from bot.models import utcnow
 from bot.text import clean_header
 
 MAX_REFERENCES = 10
+# CRLF line ends; headers folded only past RFC 5322's hard limit, so that no client sees
+# a Subject folded straight after its colon (which some read back with a leading space).
+WIRE = SMTP.clone(max_line_length=998)
 _REPLY_PREFIX = ("re:", "réf:", "ref:", "rép:", "aw:", "r:", "sv:", "resp:")
 
 
@@ -39,7 +42,7 @@ class Rendered:
 
     @property
     def data(self) -> bytes:
-        return self.message.as_bytes(policy=SMTP)
+        return self.message.as_bytes(policy=WIRE)
 
 
 @dataclass(frozen=True)

@@ -102,10 +102,17 @@ def _state(session: Session, mailbox: str) -> MailboxState:
 
 
 def mailbox_state(engine: Engine, mailbox: str) -> MailboxState:
+    """The sync state of a mailbox, created on first use (safe when two processes race)."""
+    for _ in range(2):
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                state = _state(session, mailbox)
+                session.commit()
+                return state
+            except IntegrityError:
+                session.rollback()  # another process created it first: read theirs
     with Session(engine, expire_on_commit=False) as session:
-        state = _state(session, mailbox)
-        session.commit()
-        return state
+        return session.exec(select(MailboxState).where(MailboxState.mailbox == mailbox)).one()
 
 
 def _advance(session: Session, mailbox: str, message: InboxMessage) -> None:

@@ -5,6 +5,7 @@ file stops the bot at start-up instead of half-way through a mailbox.
 """
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.analysis import AnalysisContext
@@ -38,20 +39,30 @@ def mail_writer(config: Config) -> MailWriter:
 
 
 def sync_events(engine: Engine, events: list[Event]) -> None:
-    """Mirror the event files into the ``event`` table (reports and exports join on it)."""
-    with Session(engine) as session:
-        rows = {row.slug: row for row in session.exec(select(EventRow)).all()}
-        for event in events:
-            row = rows.get(event.slug) or EventRow(
-                slug=event.slug,
-                name=event.name,
-                deadline_utc=event.deadline_utc,
-                timezone=event.spec.timezone,
-            )
-            row.name, row.deadline_utc = event.name, event.deadline_utc
-            row.timezone, row.updated_at = event.spec.timezone, utcnow()
-            session.add(row)
-        session.commit()
+    """Mirror the event files into the ``event`` table (reports and exports join on it).
+
+    Safe when several processes start at once: a lost insert race is retried as an update.
+    """
+    for attempt in range(3):
+        with Session(engine) as session:
+            rows = {row.slug: row for row in session.exec(select(EventRow)).all()}
+            for event in events:
+                row = rows.get(event.slug) or EventRow(
+                    slug=event.slug,
+                    name=event.name,
+                    deadline_utc=event.deadline_utc,
+                    timezone=event.spec.timezone,
+                )
+                row.name, row.deadline_utc = event.name, event.deadline_utc
+                row.timezone, row.updated_at = event.spec.timezone, utcnow()
+                session.add(row)
+            try:
+                session.commit()
+                return
+            except IntegrityError:
+                session.rollback()
+                if attempt == 2:
+                    raise
 
 
 def build_services(config: Config) -> Services:

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
 _SPACES = re.compile(r"\s+")
@@ -20,7 +21,32 @@ def squeeze(value: str) -> str:
     return _SPACES.sub(" ", value.replace("\u00a0", " ")).strip()
 
 
+_PUNCTUATION = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+        "–": "-",
+        "—": "-",
+        "\u00a0": " ",
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "ł": "l",
+        "Ł": "l",
+        "æ": "ae",
+        "œ": "oe",
+    }
+)
+
+
+@lru_cache(maxsize=1024)
 def fold_accents(value: str) -> str:
-    """Lower-case text without diacritics, for keyword matching."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    """Lower-case text without diacritics, for keyword matching (letters outside the
+    Latin script are dropped: no cue or keyword uses them)."""
+    if value.isascii():
+        return value.lower()
+    decomposed = unicodedata.normalize("NFKD", value.translate(_PUNCTUATION))
+    return decomposed.encode("ascii", "ignore").decode("ascii").lower()

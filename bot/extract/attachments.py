@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 from bot.config import LimitsConfig
 from bot.extract import Line, Table
+from bot.extract.columns import column_tables
 from bot.mime import Attachment, decode_text
 from bot.text import squeeze
 
@@ -138,13 +139,16 @@ def read_pdf(data: bytes, limits: LimitsConfig, warnings: list[str], name: str) 
         warnings.append(
             f"attachment_truncated: {name}: read {limits.max_pdf_pages} of {total} pages"
         )
-    lines: list[Line] = []
+    raw_lines: list[str] = []
     for index in range(min(total, limits.max_pdf_pages)):
         try:
-            text = reader.pages[index].extract_text() or ""
+            # Layout mode keeps the columns of tables apart; column_tables reads them.
+            text = reader.pages[index].extract_text(extraction_mode="layout") or ""
         except Exception:  # one bad page must not lose the others
             continue
-        lines.extend(squeeze(t) for t in text.splitlines() if squeeze(t))
+        raw_lines.extend(text.splitlines())
+        raw_lines.append("")
+    lines = [line for line in column_tables(raw_lines) if line]
     if not lines:
         warnings.append(f"no_text_layer: {name}: no text could be read (a scan?)")
     return lines

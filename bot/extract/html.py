@@ -58,12 +58,14 @@ class HtmlText:
 
     lines: list[Line] = field(default_factory=list)
     has_data_table: bool = False
+    has_table: bool = False
     has_named_mailto: bool = False
 
     @property
     def is_richer_than_text(self) -> bool:
-        """Whether the HTML holds structure a text/plain alternative would have lost."""
-        return self.has_data_table or self.has_named_mailto
+        """Whether the HTML holds structure a text/plain alternative may have lost: any
+        table (cells run together in plain text) or a named mailto link."""
+        return self.has_table or self.has_named_mailto
 
 
 class _Writer:
@@ -146,6 +148,7 @@ class _Reader:
             if tag == "br":
                 writer.newline()
             elif tag == "table":
+                self.result.has_table = True
                 if not in_cell and _is_data_table(child):
                     self.result.has_data_table = True
                     rows = [[self.cell_text(c) for c in _cells(r)] for r in _rows(child)]

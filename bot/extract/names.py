@@ -10,102 +10,28 @@ import unicodedata
 # Honorifics and academic/professional prefixes in the UN languages we read, compared
 # without the trailing period and case-insensitively.
 HONORIFICS = {
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "dr",
-    "dra",
-    "drs",
-    "prof",
-    "professor",
-    "pr",
-    "sir",
-    "dame",
-    "hon",
-    "he",
-    "h.e",
-    "rev",
-    "m",
-    "mm",
-    "mme",
-    "mmes",
-    "mlle",
-    "mlles",
-    "me",
-    "monsieur",
-    "madame",
-    "mademoiselle",
-    "sr",
-    "sra",
-    "srta",
-    "sres",
-    "sras",
-    "don",
-    "doña",
-    "dña",
-    "lic",
-    "licda",
-    "lcda",
-    "lcdo",
-    "ing",
-    "inga",
-    "eng",
-    "engr",
-    "arq",
-    "mtro",
-    "mtra",
-    "abg",
-    "abog",
-    "excmo",
-    "excma",
-    "s.e",
-    "se",
-    "amb",
-    "ambassador",
-    "señor",
-    "señora",
-    "señorita",
-    "doctor",
-    "doctora",
-    "dott",
-    "dottssa",
-    "herr",
-    "frau",
-}
+    "mr", "mrs", "ms", "miss", "mx", "dr", "dra", "drs", "prof", "professor", "pr", "sir",
+    "dame", "hon", "he", "h.e", "rev", "m", "mm", "mme", "mmes", "mlle", "mlles", "me",
+    "monsieur", "madame", "mademoiselle", "sr", "sra", "srta", "sres", "sras", "don",
+    "doña", "dña", "lic", "licda", "lcda", "lcdo", "ing", "inga", "eng", "engr", "arq",
+    "mtro", "mtra", "abg", "abog", "excmo", "excma", "s.e", "se", "amb", "ambassador",
+    "señor", "señora", "señorita", "doctor", "doctora", "dott", "dottssa", "herr", "frau",
+    "d", "biol", "biól", "mvz", "qfb", "msc", "mgtr", "mag", "ir", "econ",
+}  # fmt: skip
 # Words that may open a name only when written with a period ("M. Dupont", not "M Dupont").
-_NEEDS_PERIOD = {"m", "me", "pr", "se", "he", "don", "amb", "eng", "rev"}
+_NEEDS_PERIOD = {"m", "me", "pr", "se", "he", "don", "amb", "eng", "rev", "d", "ir", "mag",
+                 "econ"}  # fmt: skip
 POST_NOMINALS = re.compile(
     r",?\s*\b(?:ph\.?\s?d|m\.?\s?sc|b\.?\s?sc|m\.?\s?a|m\.?\s?d|mba|jr|sr|esq)\.?\s*$", re.I
 )
 PARTICLES = {
-    "de",
-    "del",
-    "della",
-    "der",
-    "den",
-    "van",
-    "von",
-    "da",
-    "das",
-    "do",
-    "dos",
-    "du",
-    "la",
-    "le",
-    "y",
-    "e",
-    "di",
-    "ten",
-    "ter",
-    "bin",
-    "binti",
-    "ben",
-    "al",
-    "el",
-    "zu",
-}
+    "de", "del", "della", "der", "den", "van", "von", "da", "das", "do", "dos", "du", "la",
+    "le", "y", "e", "i", "di", "ten", "ter", "bin", "binti", "ben", "al", "el", "zu", "los",
+    "las", "des",
+}  # fmt: skip
+# Articles that begin a family name ("Le Gall", "La Rosa", "Al Balushi") and stay
+# capitalised unless a preposition comes before them ("de la Cruz").
+_ARTICLES = {"le", "la", "el", "al", "les", "los", "las"}
 # Words that never stand in a personal name: institutions, mail furniture, event words.
 NOT_NAME_WORDS = {
     "ministry",
@@ -379,6 +305,8 @@ def _bare(token: str) -> str:
 
 
 def is_honorific(token: str) -> bool:
+    if token.lower() in ("d.ª", "dª", "d.a", "dña."):  # Spanish "Doña"
+        return True
     word = _bare(token)
     if word not in HONORIFICS:
         return False
@@ -390,6 +318,8 @@ def split_honorifics(text: str) -> tuple[str | None, str]:
     tokens = text.split()
     taken: list[str] = []
     while len(tokens) > 1 and is_honorific(tokens[0]):
+        if tokens[0].lower() == "d." and len(tokens) < 3:
+            break  # "D. Smith" is an initial; "D. Santiago Obiang" is Spanish "Don"
         taken.append(tokens.pop(0))
     title = " ".join(taken) if taken else None
     return title, " ".join(tokens)
@@ -444,10 +374,12 @@ def normalise_name(raw: str | None, display_name: bool = False) -> tuple[str | N
         tokens = [_recase(t) for t in tokens]
     # Particles inside a name read lower-case: "Anna Van Der Berg" -> "Anna van der Berg".
     for index in range(1, len(tokens) - 1):
-        if tokens[index].lower() in PARTICLES and (
-            any(upper) or all(t[:1].isupper() for t in tokens)
-        ):
-            tokens[index] = tokens[index].lower()
+        word = tokens[index].lower()
+        if word not in PARTICLES or not (any(upper) or all(t[:1].isupper() for t in tokens)):
+            continue
+        if word in _ARTICLES and tokens[index - 1].lower() not in PARTICLES:
+            continue
+        tokens[index] = word
     name = " ".join(tokens)
     return (name if looks_like_name(name) else None), title
 

@@ -14,8 +14,10 @@ from bot.extract import Line, Table
 from bot.extract.addresses import Found, deobfuscate, find_addresses
 from bot.extract.names import (
     NOT_NAME_WORDS,
+    PARTICLES,
     is_honorific,
     normalise_name,
+    split_honorifics,
 )
 from bot.extract.vocabulary import (
     CONTACT,
@@ -42,6 +44,21 @@ _INSTITUTION = re.compile(
     r"committee|comit[ée]|academy|acad[ée]mie|academia|college|coll[eè]ge|colegio|"
     r"observatory|museum|mus[ée]e|museo|society|soci[ée]t[ée]|sociedad|board|agency|"
     r"embassy|ambassade|embajada|division|unit[ée]?|unidad|corporation|corporaci[oó]n)",
+    re.I,
+)
+# A segment that opens with a job title names a position, not an institution
+# ("Head of Laboratory Section", "Jefe de Servicio de Bioseguridad").
+_POSITION = re.compile(
+    r"^(senior |junior |principal |chief |deputy |assistant |acting |associate |regional |"
+    r"national |programme |program |technical |agricultural |environmental |biosafety |"
+    r"scientific |research )*(head|director|directeur|directrice|directora?|chief|officer|"
+    r"manager|coordinator|coordinat(eur|rice)|coordinador[a]?|adviser|advisor|"
+    r"conseill(er|[èe]re)|asesor[a]?|consultant|analyst|analyste|analista|specialist|"
+    r"sp[ée]cialiste|especialista|expert[ae]?|experto|researcher|chercheur|chercheuse|"
+    r"investigador[a]?|scientist|lecturer|professor|professeur|profesor[a]?|engineer|"
+    r"ing[ée]nieur|technician|technicien(ne)?|t[ée]cnic[oa]|jef[ea]|chef|responsable|"
+    r"charg[ée]e?|sous-direct|subdirector[a]?|secretary|secr[ée]taire|president|"
+    r"pr[ée]sident|presidente|assistant|asistente|attach[ée]|agent|inspector|inspecteur)\b",
     re.I,
 )
 # Words that show a segment is a sentence, not the name of an institution.
@@ -115,11 +132,7 @@ def _name_tokens_run(tokens: list[str], start: int, step: int) -> list[str]:
         bare = token.strip(".").lower()
         if not token or bare in NOT_NAME_WORDS:
             break
-        if (
-            token[:1].isupper()
-            or is_honorific(token)
-            or (bare in {"de", "del", "la", "van", "von", "da", "dos", "du", "der", "y"} and run)
-        ):
+        if token[:1].isupper() or is_honorific(token) or (bare in PARTICLES and run):
             run.append(token)
             index += step
             continue
@@ -145,7 +158,7 @@ def name_in(text: str) -> tuple[str | None, str | None]:
                 return name, title
     for step, start in ((-1, len(tokens) - 1), (1, 0)):
         run = _name_tokens_run(tokens, start, step)
-        while run and run[-1].lower() in {"de", "del", "la", "van", "von", "da", "y"}:
+        while run and run[-1].lower() in PARTICLES:
             run.pop()
         name, title = normalise_name(" ".join(run))
         if name and len(name.split()) >= 2:
@@ -153,12 +166,41 @@ def name_in(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _inverted_name(segments: list[str]) -> tuple[str, str | None] | None:
+    """'MITCHELL, Keisha' or 'Mitchell, Keisha' written before an address: family first."""
+    if len(segments) != 2:
+        return None
+    family, given = strip_list_marker(segments[0]), segments[1].strip()
+    family_words, given_words = family.split(), given.split()
+    if not (1 <= len(family_words) <= 5 and 1 <= len(given_words) <= 4):
+        return None
+    family_in_capitals = all(_is_capitals(w) or w.lower() in PARTICLES for w in family_words)
+    given_in_capitals = all(_is_capitals(w) for w in given_words)
+    if given_in_capitals or not (family_in_capitals or len(family_words) <= 2):
+        return None
+    title, family = split_honorifics(family)
+    name, honorific = normalise_name(f"{given} {family.upper()}")
+    if name and len(name.split()) >= 2 and not _INSTITUTION.search(f"{family} {given}"):
+        return name, title or honorific
+    return None
+
+
+def _is_capitals(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
 def _institution(segment: str) -> str | None:
     segment = squeeze(segment).strip(" ,;:-–—|()")
     if not segment or len(segment) > 120 or "@" in segment:
         return None
     segment = re.sub(r"^(of|from|at|du|de la|de l'|del|de)\s+", "", segment, flags=re.I)
-    if segment[:1].isupper() and _INSTITUTION.search(segment) and not _PROSE.search(segment):
+    if (
+        segment[:1].isupper()
+        and _INSTITUTION.search(segment)
+        and not _PROSE.search(segment)
+        and not _POSITION.match(segment)
+    ):
         return segment
     return None
 
@@ -176,14 +218,18 @@ def _candidate_on_line(
     if re.search(r"mailto:\s*$", before, re.I):
         before = re.sub(r"mailto:\s*$", "", before, flags=re.I)
     stripped_before = before.rstrip()
-    bracketed = stripped_before.endswith(("<", "(", "["))
-    if bracketed:
+    if stripped_before.endswith(("<", "(", "[")):
         stripped_before = stripped_before[:-1]
+    stripped_before = stripped_before.rstrip(" -–—:|,;")
     segments = _segments(stripped_before)
     name = title = None
     name_index = None
+    inverted = _inverted_name(segments)
+    if inverted:
+        name, title = inverted
+        name_index = 1
     # Whole segments first ("Jane Mwangi, Ministry of …, jane@…"), then names inside text.
-    for index, segment in enumerate(segments):
+    for index, segment in enumerate(segments if not name else []):
         whole, whole_title = normalise_name(strip_list_marker(segment))
         if whole and len(whole.split()) >= 2:
             name, title, name_index = whole, whole_title, index
@@ -335,6 +381,7 @@ _HONORIFIC_NAME = re.compile(
     r"(?<![\w.])((?:Mr|Mrs|Ms|Dr|Dra|Prof|Mme|Mlle|M|Sr|Sra|Srta|Ing|Lic|Licda|Eng|Pr)\.?\s+"
     r"(?:[A-ZÀ-ÝÑ][\w'’-]+\.?\s+|(?:de|del|la|van|von|da|dos|du|y)\s+){0,4}[A-ZÀ-ÝÑ][\w'’-]+)"
 )
+_TRAILING_NAME = re.compile(r"^\W*\b(?:for|pour|para)\s+(.{3,80})", re.I)
 _GREETING = re.compile(
     r"^\s*(dear|cher|ch[èe]re|estimad[oa]s?|querid[oa]|madame|monsieur|hello|"
     r"hi|bonjour|buenos|buenas|hola)\b",
@@ -538,6 +585,14 @@ def read_lines(lines: list[Line], source: str) -> Reading:
             elif CONTACT.search(sentence_words) and not NOMINATION.search(sentence_words):
                 candidate.excluded = "contact address"
             reading.candidates.append(candidate)
+        trailing = _TRAILING_NAME.match(line[found[-1].end :])
+        if trailing:
+            # "please use NEW instead of OLD for Dr Grace Kaupa": the name is for both.
+            name, title = name_in(_segments(trailing.group(1))[0])
+            if name:
+                for candidate in reading.candidates[-len(found) :]:
+                    if not candidate.name:
+                        candidate.name, candidate.title = name, candidate.title or title
         if not _GREETING.match(text):
             for sentence in sentences(text):
                 if NOMINATION.search(folded(sentence)):

@@ -149,6 +149,7 @@ _LABEL_INDEX = {label: kind for kind, labels in LABELS.items() for label in labe
 def label_kind(text: str) -> str | None:
     """The kind of a field label or column header, or None if it is not one we know."""
     key = fold_accents(text).strip().strip(":：*").strip()
+    key = re.sub(r"\((s|es|a|as|e|es)\)", "", key)  # "Prénom(s)", "Apellido(s)"
     key = re.sub(r"\s+", " ", key)
     return _LABEL_INDEX.get(key)
 
@@ -202,6 +203,8 @@ NOMINATION = _cue(
     r"\bregistration of\b",
     r"\bpostul(ar|amos|o|a|e|er)\b",
     r"\bproponemos\b",
+    r"\bcandidat(ure|ures|s|e|es)\b",
+    r"\bcandidatura",
 )
 # Words that fit a nomination but also much other mail: they count only beside a
 # reference to, or the keywords of, a call for nominations.
@@ -278,9 +281,9 @@ CONTACT = _cue(
     r"\bcontactar\b",
     r"\bquestions?\b",
     r"\bqueries\b",
-    r"\bassistant\b",
-    r"\bassistante\b",
-    r"\basistente\b",
+    r"\b(my|our|his|her) assistant\b",
+    r"\b(mon|ma|notre|son|sa) assistante?\b",
+    r"\b(mi|nuestra|nuestro|su) asistente\b",
     r"\breach (me|us)\b",
     r"\bjoindre\b",
     r"\breply (to|with)\b",

@@ -106,10 +106,12 @@ def test_two_pollers_on_one_database_process_each_message_once(imap_bot, mailbox
         raw = raw.replace(b"<e2e-kenya-1@", f"<twice-{number}-{secrets.token_hex(3)}@".encode())
         raw = raw.replace(b"jane.mwangi@", f"jane.mwangi{number}@".encode())
         mailbox.append(raw, ON_TIME)
-    results = []
+    failures = []
 
     def poll() -> None:
-        results.append(imap_bot.run("poll"))
+        result = imap_bot.run("poll", check=False)
+        if result.returncode != 0:
+            failures.append(result.stderr)
 
     threads = [threading.Thread(target=poll) for _ in range(2)]
     for thread in threads:
@@ -117,6 +119,7 @@ def test_two_pollers_on_one_database_process_each_message_once(imap_bot, mailbox
     for thread in threads:
         thread.join(timeout=120)
 
+    assert failures == []
     messages = json.loads(imap_bot.run("messages", "--format", "json").stdout)
     assert len(messages) == 6
     confirmations = [m for m in smtp.messages if m.message["Auto-Submitted"] == "auto-replied"]
