@@ -321,6 +321,35 @@ def withdraw(
     _decide(target, "withdraw", reason, event)
 
 
+@app.command()
+def digest(
+    print_it: Annotated[bool, typer.Option("--print", help="Print today's digest.")] = False,
+    send: Annotated[bool, typer.Option("--send", help="Send it to [digest] to.")] = False,
+) -> None:
+    """The staff digest: outcomes, the review queue, unverified senders, mail problems."""
+    from bot.jobs.digest import build_digest, queue_digest, render_digest
+    from bot.outbox.flush import flush_outbox
+
+    if print_it == send:
+        raise UserError("say --print or --send")
+    services = _services()
+    report = build_digest(services)
+    if print_it:
+        text, _, subject = render_digest(services, report)
+        typer.echo(f"{subject}\n\n{text}")
+        return
+    if not services.config.digest.to:
+        raise UserError("[digest] to: no recipient configured")
+    if not queue_digest(services, report):
+        typer.echo(f"today's digest ({report.day.isoformat()}) was already sent")
+        return
+    flushed = flush_outbox(services.engine, services.config)
+    typer.echo(
+        f"digest for {report.day.isoformat()} queued for "
+        f"{', '.join(services.config.digest.to)}; {flushed.sent} mail(s) sent"
+    )
+
+
 @directory_app.command("import")
 def directory_import(
     file: Annotated[

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from bot.errors import InboxError, UserError
 from bot.inbox import InboxMessage, InboxSource, open_inbox
 from bot.inbox.imap import NETWORK_ERRORS
-from bot.models import InboundMessage, utcnow
+from bot.models import InboundMessage, MailboxState, utcnow
 from bot.pipeline import Services, mailbox_state, process_message
 
 log = logging.getLogger(__name__)
@@ -75,22 +76,53 @@ def _retry_moves(services: Services, inbox: InboxSource, report: IngestReport) -
         _move(services, inbox, message, row.target_folder, row.id, report)
 
 
+def _record_health(services: Services, mailbox: str, error: str | None) -> None:
+    """Remember whether the inbox could be reached, for the digest."""
+    state = mailbox_state(services.engine, mailbox)
+    with Session(services.engine) as session:
+        row = session.get(MailboxState, state.id)
+        now = utcnow()
+        if error is None:
+            row.checked_at, row.failing_since, row.last_error = now, None, None
+        else:
+            row.failing_since = row.failing_since or now
+            row.last_error = error[:500]
+        session.add(row)
+        session.commit()
+
+
 def ingest_once(services: Services) -> IngestReport:
     """Fetch, decide and file every new message of the configured inbox."""
     report = IngestReport()
-    with open_inbox(services.config) as inbox:
-        _retry_moves(services, inbox, report)
-        state = mailbox_state(services.engine, inbox.name)
-        with Session(services.engine) as session:
-            known = set(
-                session.exec(
-                    select(InboundMessage.source_key).where(InboundMessage.mailbox == inbox.name)
-                ).all()
-            )
-        for message in inbox.fetch_new(state, known.__contains__):
-            report.fetched += 1
-            result = process_message(services, inbox.name, message)
-            report.outcomes[result.outcome] += 1
-            if result.target_folder and result.inbound_id is not None:
-                _move(services, inbox, message, result.target_folder, result.inbound_id, report)
+    source = open_inbox(services.config)
+    try:
+        inbox = source.__enter__()
+    except UserError as exc:
+        _record_health(services, source.name, str(exc))
+        raise
+    try:
+        _ingest(services, inbox, report)
+    except NETWORK_ERRORS as exc:
+        _record_health(services, source.name, f"connection lost: {exc}")
+        raise InboxError(f"{source.name}: connection lost during ingestion ({exc})") from None
+    finally:
+        source.__exit__(None, None, None)
+    _record_health(services, source.name, None)
     return report
+
+
+def _ingest(services: Services, inbox: InboxSource, report: IngestReport) -> None:
+    _retry_moves(services, inbox, report)
+    state = mailbox_state(services.engine, inbox.name)
+    with Session(services.engine) as session:
+        known = set(
+            session.exec(
+                select(InboundMessage.source_key).where(InboundMessage.mailbox == inbox.name)
+            ).all()
+        )
+    for message in inbox.fetch_new(state, known.__contains__):
+        report.fetched += 1
+        result = process_message(services, inbox.name, message)
+        report.outcomes[result.outcome] += 1
+        if result.target_folder and result.inbound_id is not None:
+            _move(services, inbox, message, result.target_folder, result.inbound_id, report)

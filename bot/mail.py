@@ -119,11 +119,12 @@ class MailWriter:
         languages: tuple,
         context: dict,
         original: Original | None = None,
+        message_id: str | None = None,
     ) -> Rendered:
         language = self.language_for(name, *languages)
         text, html, subject = self.render(name, language, context)
         message = EmailMessage()
-        message_id = make_msgid(idstring="nombot", domain=self.domain)
+        message_id = clean_header(message_id) or make_msgid(idstring="nombot", domain=self.domain)
         message["From"] = self.sender
         message["To"] = _address(to, to_name)
         if self.reply_to:

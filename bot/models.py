@@ -59,6 +59,9 @@ class MailboxState(SQLModel, table=True):
     uidvalidity: int | None = None
     last_uid: int = 0
     updated_at: datetime = Field(default_factory=utcnow)
+    checked_at: datetime | None = None  # last ingestion cycle that reached the server
+    failing_since: datetime | None = None  # first failed cycle of the current outage
+    last_error: str | None = None
 
 
 class InboundMessage(SQLModel, table=True):

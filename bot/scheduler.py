@@ -12,6 +12,7 @@ import threading
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 from bot.config import parse_mail_url
 from bot.errors import UserError
@@ -66,6 +67,16 @@ class Runner:
         except Exception:
             log.exception("outbox flush failed; retrying later")
 
+    def send_digest(self) -> None:
+        from bot.jobs.digest import build_digest, queue_digest
+
+        try:
+            if queue_digest(self.services, build_digest(self.services)):
+                log.info("digest queued")
+            self.flush()
+        except Exception:
+            log.exception("digest failed; it will be tried again tomorrow")
+
     def wake(self) -> None:
         """Called by the IDLE watcher: run ingestion now."""
         self.new_mail.set()
@@ -89,6 +100,14 @@ class Runner:
         self.scheduler.add_job(
             self.flush, "interval", seconds=config.outbox.flush_interval, id="flush"
         )
+        if config.digest.to:
+            hour, minute = (int(part) for part in config.digest.at.split(":", 1))
+            self.scheduler.add_job(
+                self.send_digest,
+                CronTrigger(hour=hour, minute=minute, timezone=config.digest.timezone),
+                id="digest",
+                misfire_grace_time=6 * 3600,
+            )
         self.scheduler.start()
         url = parse_mail_url(config.inbox.url)
         if url.scheme in ("imap", "imaps") and config.inbox.idle:

@@ -82,8 +82,14 @@ def test_a_reply_is_threaded_and_marked(writer):
     assert message["X-Nombot-Loop"] == "cbd.int"
     assert all(len(line) <= 998 for line in rendered.data.split(b"\r\n"))
     long_subject = Original("<x@y>", "Nomination " + "very long subject words " * 6)
-    folded = writer.compose(to="a@b.org", to_name=None, name="confirmation",
-                            languages=("en",), context=context(), original=long_subject)
+    folded = writer.compose(
+        to="a@b.org",
+        to_name=None,
+        name="confirmation",
+        languages=("en",),
+        context=context(),
+        original=long_subject,
+    )
     assert parsed(folded)["Subject"] == reply_subject(long_subject.subject)
 
 

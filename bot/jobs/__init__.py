@@ -1,0 +1,1 @@
+"""Scheduled work besides ingestion: the staff digest."""
