@@ -31,6 +31,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(inbox_app, name="inbox")
 
 log = logging.getLogger("nombot")
+EventOption = Annotated[
+    str | None, typer.Option(help="Event slug, when the address is in several.")
+]
 
 
 class _State:
@@ -288,9 +291,7 @@ def _decide(target: str, action: str, reason: str | None, event: str | None) -> 
 @app.command()
 def accept(
     target: Annotated[str, typer.Argument(help="Participant id or e-mail address.")],
-    event: Annotated[
-        str | None, typer.Option(help="Event slug, when the address is in several.")
-    ] = None,
+    event: EventOption = None,
     reason: Annotated[str | None, typer.Option(help="Why (stored with the decision).")] = None,
 ) -> None:
     """Confirm a pending participant (mails them and their nominator)."""
@@ -301,9 +302,7 @@ def accept(
 def reject(
     target: Annotated[str, typer.Argument(help="Participant id or e-mail address.")],
     reason: Annotated[str, typer.Option(help="Why (told to the participant and nominator).")],
-    event: Annotated[
-        str | None, typer.Option(help="Event slug, when the address is in several.")
-    ] = None,
+    event: EventOption = None,
 ) -> None:
     """Reject a participant, with a reason."""
     _decide(target, "reject", reason, event)
@@ -312,9 +311,7 @@ def reject(
 @app.command()
 def withdraw(
     target: Annotated[str, typer.Argument(help="Participant id or e-mail address.")],
-    event: Annotated[
-        str | None, typer.Option(help="Event slug, when the address is in several.")
-    ] = None,
+    event: EventOption = None,
     reason: Annotated[str | None, typer.Option(help="Why (stored with the decision).")] = None,
 ) -> None:
     """Withdraw a participant."""

@@ -9,10 +9,18 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from bot.errors import ConfigError
 
@@ -73,21 +81,22 @@ class DatabaseConfig(_Section):
     url: str = "sqlite:///var/nombot.db"
 
 
+def check_time_zone(value: str) -> str:
+    """An IANA time zone name, or a ValueError naming it."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r}") from None
+    return value
+
+
+TimeZoneName = Annotated[str, AfterValidator(check_time_zone)]
+
+
 class DigestConfig(_Section):
     to: list[str] = []
     at: str = Field("08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    timezone: str = "UTC"
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
-        return value
+    timezone: TimeZoneName = "UTC"
 
 
 class LimitsConfig(_Section):

@@ -37,6 +37,7 @@ from bot.models import (
     RawMessage,
     utcnow,
 )
+from bot.outbox.queue import enqueue
 from bot.rules.engine import Decision, ExistingParticipant, Facts, Role, decide
 from bot.rules.events import Event
 from bot.text import clean_header
@@ -209,25 +210,17 @@ class _Recorder:
             original = Original(
                 self.mail.message_id, self.mail.subject, tuple(self.mail.references)
             )
-        rendered = self.services.writer.compose(
+        enqueue(
+            self.session,
+            self.services.writer,
             to=to,
             to_name=to_name,
-            name=template,
+            template=template,
             languages=self.languages,
             context=context,
             original=original,
-        )
-        self.session.add(
-            OutboxMail(
-                template=template,
-                auto_reply=reply,
-                to_email=to,
-                subject=rendered.subject,
-                message_id=rendered.message_id,
-                inbound_message_id=self.inbound.id,
-                participant_id=participant_id,
-                data=rendered.data,
-            )
+            inbound_message_id=self.inbound.id,
+            participant_id=participant_id,
         )
         if reply:
             self.replies.append(template)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from bot.errors import UserError
-from bot.models import Decision, InboundMessage, Nomination, OutboxMail, Participant, utcnow
+from bot.models import Decision, InboundMessage, Nomination, Participant, utcnow
+from bot.outbox.queue import enqueue
 from bot.pipeline import Services, _event_view, _person
 
 STATUS_OF_ACTION = {"accept": "confirmed", "reject": "rejected", "withdraw": "withdrawn"}
@@ -108,22 +109,15 @@ def decide_participant(
             for address, name in recipients:
                 if address in own:
                     continue
-                rendered = services.writer.compose(
+                enqueue(
+                    session,
+                    services.writer,
                     to=address,
                     to_name=name,
-                    name="decision",
+                    template="decision",
                     languages=(event_rule.spec.language,),
                     context={**context, "recipient_name": name},
-                )
-                session.add(
-                    OutboxMail(
-                        template="decision",
-                        to_email=address,
-                        subject=rendered.subject,
-                        message_id=rendered.message_id,
-                        participant_id=row.id,
-                        data=rendered.data,
-                    )
+                    participant_id=row.id,
                 )
         session.commit()
         return row

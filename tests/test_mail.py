@@ -1,11 +1,13 @@
 """Mail the bot writes: threading, safe headers, escaping, languages."""
 
+from collections import Counter
 from datetime import UTC, date, datetime
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 
+from bot.jobs.digest import Digest
 from bot.mail import MailWriter, Original, reply_subject
 from tests.conftest import ROOT
 
@@ -153,8 +155,36 @@ def test_language_follows_the_sender_then_falls_back(writer):
     "name", sorted({p.name.split(".")[0] for p in (TEMPLATES / "en").glob("*.txt.j2")})
 )
 def test_every_template_renders_in_every_language(writer, language, name):
+    staff = Digest(
+        day=date(2025, 7, 12),
+        since=datetime(2025, 7, 11, tzinfo=UTC),
+        outcomes=Counter(accepted=3, late=1),
+        per_event={"cb-forum-2025": Counter(confirmed=5, pending=1)},
+        new_participants=6,
+        unverified=2,
+        pending=[
+            {
+                "id": 7,
+                "event": "cb-forum-2025",
+                "name": "Carmen Tello",
+                "email": "ctello@inia.gob.pe",
+                "flags": ["late"],
+                "reasons": ["received after the deadline"],
+            }
+        ],
+        inboxes=[
+            {
+                "mailbox": "imap://x",
+                "checked_at": None,
+                "error": "refused",
+                "failing_since": datetime(2025, 7, 12, tzinfo=UTC),
+            }
+        ],
+    )
     for action in ("accept", "reject", "withdraw"):
-        text, html, subject = writer.render(name, language, context(action=action))
+        text, html, subject = writer.render(
+            name, language, {**context(action=action), "digest": staff}
+        )
         assert text.strip()
         assert "{{" not in text and "{%" not in text
         if (Path(TEMPLATES / language / f"{name}.html.j2")).exists():

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.models import InboundMessage, MailboxState, OutboxMail, Participant, utcnow
+from bot.outbox.queue import enqueue
 from bot.pipeline import Services
 
 
@@ -121,22 +122,16 @@ def queue_digest(services: Services, digest: Digest) -> bool:
         return False
     with Session(services.engine) as session:
         for address in recipients:
-            rendered = services.writer.compose(
+            enqueue(
+                session,
+                services.writer,
                 to=address,
                 to_name=None,
-                name="digest",
+                template="digest",
                 languages=("en",),
                 context=digest.context(),
-                message_id=f"<digest-{digest.day.isoformat()}-{address}@{services.config.mail_domain}>",
-            )
-            session.add(
-                OutboxMail(
-                    template="digest",
-                    to_email=address,
-                    subject=rendered.subject,
-                    message_id=rendered.message_id,
-                    data=rendered.data,
-                )
+                message_id=f"<digest-{digest.day.isoformat()}-{address}@"
+                f"{services.config.mail_domain}>",
             )
         try:
             session.commit()

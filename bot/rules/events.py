@@ -10,10 +10,11 @@ import tomllib
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.config import TimeZoneName
 from bot.errors import ConfigError
 
 ROLE_PATTERN = r"^[A-Z][A-Z0-9-]{1,31}$"
@@ -29,7 +30,7 @@ class EventSpec(_Strict):
     references: list[str] = []
     notification_date: date
     deadline: datetime
-    timezone: str
+    timezone: TimeZoneName
     starts: date
     ends: date
     closes: date | None = None
@@ -38,15 +39,6 @@ class EventSpec(_Strict):
     fallback_roles: list[str] = []
     match: list[str] = []
     max_per_government: int = Field(0, ge=0)
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
-        return value
 
     @field_validator("nominating_roles", "fallback_roles")
     @classmethod
