@@ -182,12 +182,13 @@ def test_every_template_renders_in_every_language(writer, language, name):
         ],
     )
     for action in ("accept", "reject", "withdraw"):
-        text, html, subject = writer.render(
-            name, language, {**context(action=action), "digest": staff}
+        chosen = writer.language_for(name, language)  # staff mail exists in English only
+        text, html, subject = writer.render(name, chosen, {**context(action=action),
+                                                           "digest": staff})
         )
         assert text.strip()
         assert "{{" not in text and "{%" not in text
-        if (Path(TEMPLATES / language / f"{name}.html.j2")).exists():
+        if (Path(TEMPLATES / chosen / f"{name}.html.j2")).exists():
             assert html and "<html" in html
 
 
