@@ -183,8 +183,8 @@ def test_every_template_renders_in_every_language(writer, language, name):
     )
     for action in ("accept", "reject", "withdraw"):
         chosen = writer.language_for(name, language)  # staff mail exists in English only
-        text, html, subject = writer.render(name, chosen, {**context(action=action),
-                                                           "digest": staff})
+        text, html, subject = writer.render(
+            name, chosen, {**context(action=action), "digest": staff}
         )
         assert text.strip()
         assert "{{" not in text and "{%" not in text
