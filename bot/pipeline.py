@@ -625,6 +625,10 @@ def _record_error(
     with Session(services.engine, expire_on_commit=False) as session:
         inbound = _new_inbound(mailbox, message, key, content_hash, message_id)
         inbound.error = f"{type(exc).__name__}: {exc}"[:2000]
+        try:  # who sent it and what it was about, so staff can find it
+            _describe(inbound, parse_mail(message.raw or b"", services.config.limits), None)
+        except Exception:
+            log.warning("message %s: even its headers could not be read", message.key)
         inbound.reasons = ["the bot failed on this message; it is kept for review"]
         inbound.target_folder = services.config.inbox.review_folder
         session.add(inbound)

@@ -78,12 +78,22 @@ def message_rows(engine: Engine) -> list[dict]:
         ]
 
 
+def cell(value):
+    """A value safe for a spreadsheet: lists joined, text that a spreadsheet would run as a
+    formula (=, +, -, @ at the start) prefixed with an apostrophe."""
+    if isinstance(value, list):
+        value = " ".join(value)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def as_csv(rows: list[dict], fields: tuple[str, ...]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=fields)
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: " ".join(v) if isinstance(v, list) else v for k, v in row.items()})
+        writer.writerow({k: cell(v) for k, v in row.items()})
     return buffer.getvalue()
 
 
@@ -99,7 +109,5 @@ def write_xlsx(rows: list[dict], fields: tuple[str, ...], path: Path) -> None:
     sheet.title = "participants"
     sheet.append(list(fields))
     for row in rows:
-        sheet.append(
-            [" ".join(v) if isinstance(v, list) else v for v in (row.get(f) for f in fields)]
-        )
+        sheet.append([cell(row.get(f)) for f in fields])
     book.save(path)

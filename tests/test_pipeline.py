@@ -3,10 +3,11 @@
 import csv
 import io
 import json
+import shutil
 
 from openpyxl import load_workbook
 
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT, Bot, bot_env, write_config
 
 E2E = DATA / "e2e"
 PIPELINE = DATA / "pipeline"
@@ -108,3 +109,51 @@ def test_exports(maildir_bot, tmp_path):
     }
     table = bot.run("participants").stdout
     assert "Laura Hernández Soto" in table and "3 participant(s)" in table
+
+
+def test_exports_never_turn_text_into_spreadsheet_formulas(maildir_bot, tmp_path):
+    bot = maildir_bot
+    bot.run("inbox", "append", str(PIPELINE / "formula-in-organization.eml"))
+    bot.run("poll")
+    rows = list(csv.DictReader(io.StringIO(bot.run("participants", "--format", "csv").stdout)))
+    assert rows[0]["organization"].startswith("'=HYPERLINK(")
+    target = tmp_path / "participants.xlsx"
+    bot.run("participants", "--format", "xlsx", "-o", str(target))
+    organization = load_workbook(target).active["E2"]
+    assert organization.data_type == "s" and organization.value.startswith("'=")
+
+
+def test_a_failure_on_one_message_is_recorded_and_the_loop_goes_on(
+    tmp_path, database_url, rules_dir
+):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    for language in ("en", "fr", "es"):
+        (templates / language / "confirmation.txt.j2").unlink()  # a template lost by staff
+    config = write_config(
+        tmp_path / "config.toml",
+        {
+            "": {"rules_dir": str(rules_dir), "templates_dir": str(templates)},
+            "inbox": {"url": f"maildir:{tmp_path / 'inbox'}"},
+            "outbox": {"url": f"maildir:{tmp_path / 'outbox'}", "from": "nominations@cbd.int"},
+            "database": {"url": database_url},
+        },
+    )
+    bot = Bot(config, bot_env())
+    bot.run("directory", "import", str(DATA / "directory" / "focal-points.csv"))
+    bot.run(
+        "inbox",
+        "append",
+        str(E2E / "kenya.eml"),
+        str(ROOT / "examples" / "inbox" / "04-peru-late.eml"),
+    )
+
+    result = bot.run("poll")
+
+    assert "1 error" in result.stdout and "1 late" in result.stdout
+    outcomes = {m["from"]: m["outcome"] for m in bot.messages()}
+    assert outcomes == {"s.kiprono@environment.go.ke": "error", "rquispe@minam.gob.pe": "late"}
+    assert bot.participants().keys() == {"ctello@inia.gob.pe"}  # nothing half-written
+    review = tmp_path / "inbox" / ".Nominations-Review" / "cur"
+    assert len(list(review.iterdir())) == 2  # the failed one and the late one
+    assert "fetched 0 message(s)" in bot.run("poll").stdout  # no retry loop
