@@ -157,3 +157,34 @@ def test_a_failure_on_one_message_is_recorded_and_the_loop_goes_on(
     review = tmp_path / "inbox" / ".Nominations-Review" / "cur"
     assert len(list(review.iterdir())) == 2  # the failed one and the late one
     assert "fetched 0 message(s)" in bot.run("poll").stdout  # no retry loop
+
+
+def test_no_authentication_results_means_unverified_only_when_configured(tmp_path, rules_dir):
+    def run(require: bool) -> Bot:
+        folder = tmp_path / ("strict" if require else "lenient")
+        folder.mkdir()
+        config = write_config(
+            folder / "config.toml",
+            {
+                "": {"rules_dir": str(rules_dir), "templates_dir": str(ROOT / "templates")},
+                "inbox": {"url": f"maildir:{folder / 'inbox'}", "authserv_id": "mx.cbd.int"},
+                "outbox": {"url": f"maildir:{folder / 'outbox'}", "from": "nominations@cbd.int"},
+                "database": {"url": f"sqlite:///{folder / 'nombot.db'}"},
+                "policy": {"require_authentication_results": require},
+            },
+        )
+        bot = Bot(config, bot_env())
+        bot.run("directory", "import", str(DATA / "directory" / "focal-points.csv"))
+        bot.run("inbox", "append", str(E2E / "kenya.eml"))  # carries no Authentication-Results
+        bot.run("poll")
+        return bot
+
+    lenient = run(require=False)
+    assert [m["outcome"] for m in lenient.messages()] == ["accepted"]
+
+    strict = run(require=True)
+    assert [m["outcome"] for m in strict.messages()] == ["ignored"]
+    assert {p["status"] for p in strict.participants().values()} == {"pending"}
+    assert all("needs_review" in p["flags"] for p in strict.participants().values())
+    assert strict.outbox() == []
+    assert "sender could not be verified" in strict.run("review").stdout
