@@ -32,7 +32,6 @@ from bot.mime import ParsedMail, parse_mail
 from bot.routing import Route, mentions_event, route
 from bot.rules.events import Event
 
-KINDS = ("nomination", "withdrawal", "auto_reply", "bounce", "other")
 UNREAD_WARNINGS = ("unreadable_attachment", "no_text_layer", "attachment_too_large")
 
 
@@ -77,7 +76,6 @@ class Analysis:
     date: datetime | None = None
     robot_reason: str = ""
     route_reason: str = ""
-    self_nomination: bool = False
     in_reply_to: str | None = None
     references: list[str] = field(default_factory=list)
 
@@ -392,7 +390,6 @@ def analyse_mail(
             for c in list(kept.values()) + names_only
         ]
         result.withdrawn = withdrawn
-        result.self_nomination = self_nominated
         for candidate in names_only:
             result.warnings.append(f"missing_address: {candidate.name}")
         if found.obfuscated and any(c.obfuscated for c in kept.values()):

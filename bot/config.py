@@ -113,7 +113,6 @@ class PolicyConfig(_Section):
     secretariat_domains: list[str] = []
     require_authentication_results: bool = False
     daily_reply_cap: int = Field(10, ge=1)
-    retention_days: int = Field(730, ge=1)
 
 
 class Config(_Section):

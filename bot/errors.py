@@ -20,7 +20,3 @@ class ConfigError(UserError):
 
 class InboxError(UserError):
     """The inbox could not be reached or used (connection, login, folder)."""
-
-
-class OutboxError(UserError):
-    """Outgoing mail could not be handed to the configured transport."""

@@ -84,7 +84,3 @@ def find_addresses(line: str) -> list[Found]:
         if address:
             found.append(Found(address, match.start(1), match.start(1) + len(text)))
     return found
-
-
-def domain_of(address: str) -> str:
-    return address.rpartition("@")[2]

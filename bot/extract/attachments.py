@@ -25,15 +25,6 @@ PDF = {".pdf"}
 OLD_SHEET = {".xls"}
 CSV = {".csv", ".tsv"}
 TEXT = {".txt", ".text"}
-IGNORED_TYPES = (
-    "image/",
-    "audio/",
-    "video/",
-    "application/pkcs7-signature",
-    "application/pgp-signature",
-    "text/calendar",
-    "application/ics",
-)
 MAX_ZIP_EXPANSION = 20  # uncompressed bytes per compressed byte before a zip is refused
 MAX_ZIP_MEMBERS = 2000
 
@@ -64,10 +55,6 @@ def _suffix(attachment: Attachment) -> str:
         "application/vnd.ms-excel": ".xls",
     }
     return by_type.get(attachment.content_type, "")
-
-
-def is_readable_kind(attachment: Attachment) -> bool:
-    return _suffix(attachment) in WORD | SHEET | PDF | OLD_SHEET | CSV | TEXT
 
 
 def _check_zip(data: bytes, limits: LimitsConfig) -> None:
