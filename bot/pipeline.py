@@ -256,7 +256,7 @@ def _facts(
     if event is None or analysis.kind not in ("nomination", "withdrawal"):
         return facts
     rows = roles_of(session, analysis.from_email) if analysis.from_email else []
-    facts.sender_roles = [Role(r.country, r.role, r.name) for r in rows]
+    facts.sender_roles = [Role(r.country, r.role, r.name, r.language) for r in rows]
     facts.governments_with_cpb = governments_with_cpb_focal_point(
         session, {r.country for r in rows}
     )
@@ -467,11 +467,7 @@ def _decide_and_record(
     inbound.auth_result = auth.result
     facts = _facts(session, services, analysis, event, auth, inbound.received_at)
     decision = decide(facts)
-    directory_language = (
-        next((r.language for r in roles_of(session, analysis.from_email) if r.language), None)
-        if analysis.from_email and event
-        else None
-    )
+    directory_language = next((r.language for r in facts.sender_roles if r.language), None)
     languages = (analysis.language, directory_language, event.spec.language if event else None)
     recorder = _Recorder(services, session, mail, analysis, inbound, event, languages)
     inbound.outcome = decision.outcome

@@ -25,6 +25,7 @@ class Role:
     country: str
     role: str
     name: str = ""
+    language: str | None = None  # the focal point's language, for replies
 
 
 @dataclass
