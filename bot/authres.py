@@ -95,8 +95,17 @@ def evaluate(value: str, from_email: str) -> AuthVerdict:
         return AuthVerdict(
             "pass", f"dmarc={first('dmarc') or '-'} dkim_aligned={dkim_aligned_pass}"
         )
-    if first("spf") == "pass":
-        return AuthVerdict("pass", "spf=pass")
+    spf_aligned_pass = any(
+        result == "pass"
+        and any(
+            _aligned(value.rpartition("@")[2], from_domain)
+            for key, value in _PROPERTY.findall(rest)
+            if key.lower() == "smtp.mailfrom"
+        )
+        for result, rest in results.get("spf", [])
+    )
+    if spf_aligned_pass:
+        return AuthVerdict("pass", "spf=pass aligned with the From domain")
     return AuthVerdict("none", "no decisive result")
 
 

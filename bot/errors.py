@@ -20,3 +20,7 @@ class ConfigError(UserError):
 
 class InboxError(UserError):
     """The inbox could not be reached or used (connection, login, folder)."""
+
+
+class StorageError(UserError):
+    """The database could not be reached or refused the transaction."""

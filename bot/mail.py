@@ -28,6 +28,7 @@ MAX_REFERENCES = 10
 # CRLF line ends; headers folded only past RFC 5322's hard limit, so that no client sees
 # a Subject folded straight after its colon (which some read back with a leading space).
 WIRE = SMTP.clone(max_line_length=998)
+WIRE_UTF8 = WIRE.clone(utf8=True)
 _REPLY_PREFIX = ("re:", "réf:", "ref:", "rép:", "aw:", "r:", "sv:", "resp:")
 
 
@@ -42,7 +43,8 @@ class Rendered:
 
     @property
     def data(self) -> bytes:
-        return self.message.as_bytes(policy=WIRE)
+        # An address that is not ASCII can only travel as SMTPUTF8 (RFC 6532) headers.
+        return self.message.as_bytes(policy=WIRE if self.to.isascii() else WIRE_UTF8)
 
 
 @dataclass(frozen=True)

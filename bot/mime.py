@@ -272,7 +272,7 @@ def _addresses(values: list[tuple[str, str]] | None) -> list[tuple[str, str]]:
     found = []
     for name, address in values or []:
         address = clean_header(address).strip().strip("<>").lower()
-        if address:
+        if address and len(address) <= 254:  # RFC 5321's limit; longer is junk
             found.append((clean_header(name), address))
     return found
 

@@ -14,7 +14,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 
 from sqlalchemy import Engine, func
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
 from bot.analysis import Analysis, AnalysisContext, Nominee, analyse_mail
@@ -22,6 +22,7 @@ from bot.authres import AuthVerdict, check_sender
 from bot.classify import LOOP_HEADER
 from bot.config import Config
 from bot.directory import governments_with_cpb_focal_point, roles_of
+from bot.errors import StorageError
 from bot.inbox import InboxMessage
 from bot.mail import MailWriter, Original
 from bot.mime import ParsedMail, parse_mail
@@ -378,7 +379,10 @@ def _withdraw(recorder: _Recorder, decision: Decision, facts: Facts) -> tuple[li
 
 
 def _handle_bounce(recorder: _Recorder) -> bool:
-    """Mark bounced participants undeliverable and tell their nominators; True if ours."""
+    """Mark bounced participants undeliverable and tell their nominators; True if ours.
+
+    Only addresses the bot has actually written to are marked, so a forged delivery
+    report cannot silence a participant."""
     session = recorder.session
     parts = list(recorder.mail.message.walk())
     ours = any(part.get(LOOP_HEADER) for part in parts) or any(
@@ -388,6 +392,11 @@ def _handle_bounce(recorder: _Recorder) -> bool:
     )
     touched = False
     for address in recorder.analysis.bounced:
+        mailed = session.exec(
+            select(OutboxMail.id).where(OutboxMail.to_email == address, OutboxMail.status == "sent")
+        ).first()
+        if mailed is None:
+            continue  # we never wrote to this address: a bounce about it is not ours
         rows = session.exec(select(Participant).where(Participant.email == address)).all()
         for row in rows:
             touched = True
@@ -593,13 +602,17 @@ def process_message(services: Services, mailbox: str, message: InboxMessage) -> 
         if seen is None:
             raise
         return Processed(seen.outcome, seen.target_folder, seen.id, duplicate_delivery=True)
+    except OperationalError as exc:
+        # The database is unavailable, or the transaction lost a deadlock: nothing was
+        # written and the last UID did not move, so the next cycle takes this message again.
+        raise StorageError(f"database: {str(exc.orig or exc).strip().splitlines()[0]}") from None
     except Exception as exc:
         log.exception("message %s could not be processed", message.key)
         return _record_error(services, mailbox, message, key, content_hash, message_id, exc)
 
 
 def _describe(inbound: InboundMessage, mail: ParsedMail, analysis: Analysis | None) -> None:
-    inbound.from_email = mail.from_email or None
+    inbound.from_email = (mail.from_email or "")[:320] or None
     inbound.from_name = mail.from_name or None
     inbound.subject = mail.subject
     if analysis is not None:
@@ -618,13 +631,32 @@ def _record_error(
     message_id: str | None,
     exc: Exception,
 ) -> Processed:
+    """Record the failure and move on; if even describing the message fails, a bare row."""
+    row = (mailbox, message, key, content_hash, message_id, exc)
+    try:
+        return _store_error(services, *row, describe=True)
+    except OperationalError:
+        raise
+    except Exception:
+        log.warning("message %s: its description could not be stored", message.key)
+        return _store_error(services, *row, describe=False)
+
+
+def _store_error(
+    services: Services,
+    mailbox: str,
+    message: InboxMessage,
+    key: str,
+    content_hash: str,
+    message_id: str | None,
+    exc: Exception,
+    describe: bool,
+) -> Processed:
     with Session(services.engine, expire_on_commit=False) as session:
         inbound = _new_inbound(mailbox, message, key, content_hash, message_id)
         inbound.error = f"{type(exc).__name__}: {exc}"[:2000]
-        try:  # who sent it and what it was about, so staff can find it
+        if describe:  # who sent it and what it was about, so staff can find it
             _describe(inbound, parse_mail(message.raw or b"", services.config.limits), None)
-        except Exception:
-            log.warning("message %s: even its headers could not be read", message.key)
         inbound.reasons = ["the bot failed on this message; it is kept for review"]
         inbound.target_folder = services.config.inbox.review_folder
         session.add(inbound)

@@ -44,7 +44,9 @@ class Runner:
                     log.info("ingested %d message(s): %s", report.fetched, dict(report.outcomes))
             except UserError as exc:
                 log.warning(
-                    "inbox: %s; next attempt in %d s", exc, self.services.config.inbox.poll_interval
+                    "ingestion: %s; next attempt in %d s",
+                    exc,
+                    self.services.config.inbox.poll_interval,
                 )
                 return
             except Exception:

@@ -31,6 +31,9 @@ FROM = "s.kiprono@environment.go.ke"
             "fail",
         ),  # a DKIM pass for someone else's domain proves nothing about the From
         ("mx.cbd.int; spf=softfail smtp.mailfrom=environment.go.ke; dkim=none", "none"),
+        ("mx.cbd.int; spf=pass smtp.mailfrom=environment.go.ke; dkim=none; dmarc=none", "pass"),
+        # The forger's own server passes SPF for the forger's domain: proves nothing.
+        ("mx.cbd.int; spf=pass smtp.mailfrom=attacker.example; dkim=none; dmarc=none", "none"),
         # Microsoft 365 writes no authserv-id and runs its fields together.
         (
             "spf=pass (sender IP is 40.107.1.1) smtp.mailfrom=environment.go.ke; dkim=pass "

@@ -188,3 +188,31 @@ def test_no_authentication_results_means_unverified_only_when_configured(tmp_pat
     assert all("needs_review" in p["flags"] for p in strict.participants().values())
     assert strict.outbox() == []
     assert "sender could not be verified" in strict.run("review").stdout
+
+
+def test_a_bounce_about_an_address_never_mailed_changes_nothing(maildir_bot):
+    bot = maildir_bot
+    bot.run("inbox", "append", str(ROOT / "examples" / "inbox" / "04-peru-late.eml"))
+    bot.run("poll")  # ctello@inia.gob.pe is pending (late): the bot has not written to her
+    before = len(bot.outbox())
+    bot.run("inbox", "append", str(PIPELINE / "bounce-for-an-address-never-mailed.eml"))
+
+    bot.run("poll")
+
+    assert bot.participants()["ctello@inia.gob.pe"]["flags"] == ["late"]
+    assert len(bot.outbox()) == before  # no bounce notice to the focal point
+    assert bot.messages()[-1]["kind"] == "bounce"
+
+
+def test_an_overlong_sender_address_does_not_stop_the_mailbox(maildir_bot):
+    bot = maildir_bot
+    bot.run(
+        "inbox",
+        "append",
+        str(PIPELINE / "overlong-from-address.eml"),
+        str(DATA / "e2e" / "kenya.eml"),
+    )
+    result = bot.run("poll")
+    assert "fetched 2 message(s)" in result.stdout
+    outcomes = sorted(m["outcome"] for m in bot.messages())
+    assert outcomes == ["accepted", "ignored"]

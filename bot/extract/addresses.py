@@ -6,9 +6,9 @@ from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
-_LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+_LOCAL = r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"  # \w: any letter
 _DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
-ADDRESS = re.compile(rf"(?<![A-Za-z0-9._%+-])({_LOCAL}@{_DOMAIN})(?![A-Za-z0-9-])")
+ADDRESS = re.compile(rf"(?<![\w.%+-])({_LOCAL}@{_DOMAIN})(?![\w-])")
 
 _OPEN = r"[\[\(\{<]"
 _CLOSE = r"[\]\)\}>]"

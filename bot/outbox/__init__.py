@@ -11,7 +11,15 @@ from bot.config import Config, parse_mail_url
 
 
 class TemporaryFailure(Exception):
-    """The transport could not take the mail now; try again later."""
+    """The transport could not take the mail now; try again later.
+
+    ``per_recipient`` is True when a server refused this recipient for now (4xx on RCPT):
+    that counts as an attempt. A connection problem does not.
+    """
+
+    def __init__(self, message: str, per_recipient: bool = False) -> None:
+        super().__init__(message)
+        self.per_recipient = per_recipient
 
 
 class PermanentFailure(Exception):

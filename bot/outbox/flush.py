@@ -1,8 +1,9 @@
 """Sending what the outbox holds: claim a row, hand it to the transport, mark it.
 
 A row is claimed (``queued`` → ``sending``) in its own transaction before the transport
-sees it, so two processes never send the same row; a claim left by a killed process is
-taken back after ``STALE_CLAIM``. Temporary failures are retried with exponential
+sees it, and every later update is guarded by that claim, so two flushes (threads or
+processes) never send or rewrite the same row; a claim left by a killed process is taken
+back after ``STALE_CLAIM``. A recipient's temporary refusal is retried with exponential
 back-off; the per-minute cap counts what every process sent in the last minute.
 """
 
@@ -66,9 +67,28 @@ def _claim(engine: Engine, row: OutboxMail) -> bool:
         return result.rowcount == 1
 
 
-def _record(engine: Engine, row_id: int, **values) -> None:
+def _release(engine: Engine, row_id: int, **values) -> None:
+    """Update a row this process claimed (and only if the claim is still ours)."""
     with engine.begin() as connection:
-        connection.execute(update(OutboxMail).where(OutboxMail.id == row_id).values(**values))
+        connection.execute(
+            update(OutboxMail)
+            .where(
+                OutboxMail.id == row_id,
+                OutboxMail.status == "sending",
+                OutboxMail.claimed_by == WORKER,
+            )
+            .values(claimed_by=None, claimed_at=None, **values)
+        )
+
+
+def _note_outage(engine: Engine, rows: list[OutboxMail], error: str) -> None:
+    """Remember why queued mail waits, without touching attempts or anyone's claim."""
+    with engine.begin() as connection:
+        connection.execute(
+            update(OutboxMail)
+            .where(OutboxMail.id.in_([r.id for r in rows]), OutboxMail.status == "queued")
+            .values(last_error=error[:500])
+        )
 
 
 def _sent_last_minute(session: Session) -> int:
@@ -79,28 +99,18 @@ def _sent_last_minute(session: Session) -> int:
 
 
 def _defer(engine: Engine, row: OutboxMail, error: str, max_attempts: int) -> bool:
-    """Put a row back in the queue with back-off; True when it has now failed for good."""
+    """The recipient's server said "later": back off; True when it has now failed for good."""
     attempts = row.attempts + 1
     if attempts >= max_attempts:
-        _record(
-            engine,
-            row.id,
-            status="failed",
-            attempts=attempts,
-            last_error=error[:500],
-            claimed_by=None,
-            claimed_at=None,
-        )
+        _release(engine, row.id, status="failed", attempts=attempts, last_error=error[:500])
         return True
-    _record(
+    _release(
         engine,
         row.id,
         status="queued",
         attempts=attempts,
         last_error=error[:500],
         next_attempt_at=utcnow() + backoff(attempts),
-        claimed_by=None,
-        claimed_at=None,
     )
     return False
 
@@ -108,7 +118,12 @@ def _defer(engine: Engine, row: OutboxMail, error: str, max_attempts: int) -> bo
 def flush_outbox(
     engine: Engine, config: Config, ignore_backoff: bool = False, limit: int = 500
 ) -> FlushReport:
-    """Send what is due; never raises for transport problems (they are recorded)."""
+    """Send what is due; never raises for transport problems (they are recorded).
+
+    A mail server that cannot be reached costs no attempt: mail waits, however long the
+    outage. Attempts count only what a server said about one recipient (4xx), and after
+    ``outbox.max_attempts`` of those the mail is marked failed (the digest lists it).
+    """
     report = FlushReport()
     with Session(engine) as session:
         due = _due(session, ignore_backoff, limit)
@@ -119,16 +134,13 @@ def flush_outbox(
         report.deferred = len(due)
         return report
     due = due[:room]
-    max_attempts = config.outbox.max_attempts
     try:
         transport = open_transport(config).__enter__()
     except TemporaryFailure as exc:
         report.error = str(exc)
+        report.deferred = len(due)
         log.warning("outbox: %s; %d mail(s) wait", exc, len(due))
-        for row in due:
-            if row.status == "queued":
-                report.failed += _defer(engine, row, str(exc), max_attempts)
-                report.deferred += 1
+        _note_outage(engine, due, str(exc))
         return report
     try:
         for row in due:
@@ -138,24 +150,25 @@ def flush_outbox(
                 transport.send(row.id, config.sender_address, row.to_email, row.data)
             except PermanentFailure as exc:
                 log.warning("outbox: mail %s to %s refused: %s", row.id, row.to_email, exc)
-                _record(
+                _release(
                     engine,
                     row.id,
                     status="failed",
                     attempts=row.attempts + 1,
                     last_error=str(exc)[:500],
-                    claimed_by=None,
-                    claimed_at=None,
                 )
                 report.failed += 1
             except TemporaryFailure as exc:
                 log.warning("outbox: mail %s to %s deferred: %s", row.id, row.to_email, exc)
-                report.failed += _defer(engine, row, str(exc), max_attempts)
                 report.deferred += 1
                 report.error = str(exc)
-                break  # the connection is likely unusable; the rest waits for the next flush
+                if exc.per_recipient:
+                    report.failed += _defer(engine, row, str(exc), config.outbox.max_attempts)
+                    continue
+                _release(engine, row.id, status="queued", last_error=str(exc)[:500])
+                break  # the connection is unusable; the rest waits for the next flush
             else:
-                _record(
+                _release(
                     engine,
                     row.id,
                     status="sent",

@@ -63,18 +63,28 @@ class SmtpTransport:
 
     def send(self, mail_id: int, sender: str, recipient: str, data: bytes) -> None:
         assert self.client is not None
+        options: list[str] = []
+        if not (sender.isascii() and recipient.isascii()):
+            if not self.client.has_extn("smtputf8"):
+                raise PermanentFailure("the address needs SMTPUTF8, which the server lacks")
+            options.append("SMTPUTF8")
         try:
-            refused = self.client.sendmail(sender, [recipient], data)
+            refused = self.client.sendmail(sender, [recipient], data, mail_options=options)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             if all(500 <= code < 600 for code in codes):
                 raise PermanentFailure(f"recipient refused: {codes}") from None
-            raise TemporaryFailure(f"recipient deferred: {codes}") from None
+            raise TemporaryFailure(f"recipient deferred: {codes}", per_recipient=True) from None
         except smtplib.SMTPResponseException as exc:
             if 500 <= exc.smtp_code < 600:
                 raise PermanentFailure(f"{exc.smtp_code} {exc.smtp_error!r}") from None
-            raise TemporaryFailure(f"{exc.smtp_code} {exc.smtp_error!r}") from None
+            # 421 closes the connection (the server's problem); other 4xx are about this mail.
+            raise TemporaryFailure(
+                f"{exc.smtp_code} {exc.smtp_error!r}", per_recipient=exc.smtp_code != 421
+            ) from None
         except (OSError, smtplib.SMTPException) as exc:
             raise TemporaryFailure(str(exc) or type(exc).__name__) from None
+        except UnicodeError as exc:
+            raise PermanentFailure(f"cannot be encoded for SMTP: {exc}") from None
         if refused:
             raise PermanentFailure(f"recipient refused: {refused}")

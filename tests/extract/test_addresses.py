@@ -16,6 +16,11 @@ from bot.extract.addresses import deobfuscate, find_addresses
         ("two: a@b.org, c@d.org.", ["a@b.org", "c@d.org"], False),
         ("no address at all, meet at noon", [], False),
         ("broken@", [], False),
+        (
+            "Sr. Juan Pérez (pérez.juan@medioambiente.gob.mx)",
+            ["pérez.juan@medioambiente.gob.mx"],
+            False,
+        ),
     ],
 )
 def test_addresses(line, addresses, flagged):

@@ -26,6 +26,13 @@ class Captured:
 class _Handler:
     messages: list[Captured] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    refuse: dict[str, str] = field(default_factory=dict)  # address -> SMTP reply to RCPT
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         with self.lock:
@@ -42,10 +49,14 @@ class _Handler:
 class SmtpCapture:
     """Start/stop a capturing SMTP server on a free loopback port."""
 
-    def __init__(self, port: int | None = None) -> None:
-        self.handler = _Handler()
+    def __init__(
+        self, port: int | None = None, refuse: dict[str, str] | None = None, smtputf8: bool = True
+    ) -> None:
+        self.handler = _Handler(refuse=refuse or {})
         self.port = port or free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=smtputf8
+        )
 
     def start(self) -> "SmtpCapture":
         self.controller.start()
