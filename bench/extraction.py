@@ -18,8 +18,9 @@ import mailparser
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.analysis import AnalysisContext, analyse  # noqa: E402
-from bot.rules.events import load_events  # noqa: E402
+from bot.policy.events import load_events  # noqa: E402
+from bot.processing.read import read_message  # noqa: E402
+from bot.reading.analysis import AnalysisContext  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "nominations"
 RULES = ROOT / "tests" / "data" / "corpus-rules"
@@ -60,9 +61,12 @@ class Metrics:
         return count / self.files if self.files else 1.0
 
 
+EVENTS = load_events(RULES)
+
+
 def corpus_context() -> AnalysisContext:
     return AnalysisContext(
-        events=load_events(RULES),
+        events=[e.terms for e in EVENTS],
         own_addresses={"secretariat@cbd.int"},
         own_domains={"cbd.int"},
     )
@@ -77,7 +81,7 @@ def evaluate(files: list[Path] | None = None) -> Metrics:
     metrics = Metrics()
     for path in files or corpus_files():
         expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        result = analyse(path.read_bytes(), context).as_json(path.name)
+        result = read_message(path.read_bytes(), context, EVENTS).as_json(path.name)
         compare(path.name, expected, result, metrics)
     return metrics
 
@@ -148,7 +152,7 @@ def throughput(files: list[Path], rounds: int = 3) -> tuple[float, float]:
             best = min(best, time.perf_counter() - start)
         return len(blobs) / best
 
-    return timed(lambda b: analyse(b, context)), timed(mailparser.parse_from_bytes)
+    return timed(lambda b: read_message(b, context, EVENTS)), timed(mailparser.parse_from_bytes)
 
 
 def main() -> int:

@@ -21,7 +21,7 @@ WORK = Path(tempfile.gettempdir()) / "nombot-bench-limits"
 PROBE = """
 import sys, time
 sys.path.insert(0, {root!r})
-from bot.analysis import AnalysisContext, analyse
+from bot.reading.analysis import AnalysisContext, analyse
 from bot.config import LimitsConfig
 limits = LimitsConfig(max_attachment_bytes={limit})
 raw = open({path!r}, "rb").read() if {path!r} else b""

@@ -85,10 +85,11 @@ def parse(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Read messages offline and show what the bot understands: no database, no mail sent."""
-    from bot.analysis import analyse
-    from bot.service import analysis_context
+    from bot.app import analysis_context, load_rules
+    from bot.processing.read import read_message
 
-    context = analysis_context(state.config)
+    events = load_rules(state.config)
+    context = analysis_context(state.config, events)
     failed = False
     for file in files:
         try:
@@ -97,7 +98,7 @@ def parse(
             typer.echo(f"nombot: error: {file}: {exc.strerror}", err=True)
             failed = True
             continue
-        result = analyse(raw, context)
+        result = read_message(raw, context, events)
         if as_json:
             echo_json(result.as_json(str(file)))
         else:
@@ -119,7 +120,7 @@ def _print_analysis(file: str, result) -> None:
 
 
 def _services():
-    from bot.service import build_services
+    from bot.app import build_services
 
     return build_services(state.config)
 
@@ -127,8 +128,8 @@ def _services():
 @app.command()
 def poll() -> None:
     """One ingestion cycle plus an outbox flush, then exit (cron-friendly)."""
-    from bot.ingest import ingest_once
-    from bot.outbox.flush import flush_outbox
+    from bot.notify.outbox.flush import flush_outbox
+    from bot.processing.ingest import ingest_once
 
     services = _services()
     report = ingest_once(services)
@@ -176,8 +177,8 @@ def participants(
     ] = None,
 ) -> None:
     """List the participants registered so far."""
-    from bot.db import open_database
-    from bot.reports import PARTICIPANT_FIELDS, as_csv, as_json, participant_rows, write_xlsx
+    from bot.staff.reports import PARTICIPANT_FIELDS, as_csv, as_json, participant_rows, write_xlsx
+    from bot.store.db import open_database
 
     rows = participant_rows(open_database(state.config.database_url), event, status)
     if fmt == "json":
@@ -204,8 +205,8 @@ def messages(
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
     """One row per processed message: who sent it, what it was, what the bot did."""
-    from bot.db import open_database
-    from bot.reports import as_json, message_rows
+    from bot.staff.reports import as_json, message_rows
+    from bot.store.db import open_database
 
     rows = message_rows(open_database(state.config.database_url))
     if fmt == "json":
@@ -243,7 +244,7 @@ def _table(rows: list[dict], columns: tuple[str, ...], title: str) -> None:
 @app.command()
 def review() -> None:
     """The review queue: every participant waiting for a staff decision, with reasons."""
-    from bot.review import review_queue
+    from bot.staff.review import review_queue
 
     items = review_queue(_services())
     if not items:
@@ -276,8 +277,8 @@ def review() -> None:
 
 
 def _decide(target: str, action: str, reason: str | None, event: str | None) -> None:
-    from bot.outbox.flush import flush_outbox
-    from bot.review import decide_participant
+    from bot.notify.outbox.flush import flush_outbox
+    from bot.staff.review import decide_participant
 
     services = _services()
     row = decide_participant(services, target, action, reason, event)
@@ -324,8 +325,8 @@ def digest(
     send: Annotated[bool, typer.Option("--send", help="Send it to [digest] to.")] = False,
 ) -> None:
     """The staff digest: outcomes, the review queue, unverified senders, mail problems."""
-    from bot.jobs.digest import build_digest, queue_digest, render_digest
-    from bot.outbox.flush import flush_outbox
+    from bot.notify.outbox.flush import flush_outbox
+    from bot.staff.digest import build_digest, queue_digest, render_digest
 
     if print_it == send:
         raise UserError("say --print or --send")
@@ -359,8 +360,8 @@ def directory_import(
     """Replace the focal-point directory with the content of FILE (all or nothing)."""
     from sqlmodel import Session
 
-    from bot.db import open_database
-    from bot.directory import import_entries, read_directory_file
+    from bot.store.db import open_database
+    from bot.store.directory import import_entries, read_directory_file
 
     entries = read_directory_file(file)
     engine = open_database(state.config.database_url)
@@ -377,7 +378,7 @@ def directory_import(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Bring the database schema to the newest migration."""
-    from bot.db import make_engine, upgrade
+    from bot.store.db import make_engine, upgrade
 
     before, after = upgrade(make_engine(state.config.database_url))
     typer.echo(f"database at {after}" + (f" (was {before or 'empty'})" if before != after else ""))

@@ -16,9 +16,9 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.config import parse_mail_url
 from bot.errors import UserError
-from bot.ingest import ingest_once
-from bot.outbox.flush import flush_outbox
-from bot.pipeline import Services
+from bot.notify.outbox.flush import flush_outbox
+from bot.processing.ingest import ingest_once
+from bot.processing.message import Services
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class Runner:
             log.exception("outbox flush failed; retrying later")
 
     def send_digest(self) -> None:
-        from bot.jobs.digest import build_digest, queue_digest
+        from bot.staff.digest import build_digest, queue_digest
 
         try:
             if queue_digest(self.services, build_digest(self.services)):

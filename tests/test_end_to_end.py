@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
-from bot.models import OutboxMail
+from bot.store.models import OutboxMail
 from tests.conftest import DATA, ROOT, Bot, bot_env, write_config
 from tests.support.dovecot import free_port
 from tests.support.smtp import SmtpCapture

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from bot.config import load_config, parse_mail_url
 from bot.inbox import InboxMessage
 from bot.inbox.imap import ImapInbox
-from bot.models import InboundMessage, MailboxState
+from bot.store.models import InboundMessage, MailboxState
 from tests.conftest import DATA, ROOT, Bot, bot_env, write_config
 from tests.support.dovecot import Dovecot
 

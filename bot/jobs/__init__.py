@@ -1,1 +1,0 @@
-"""Scheduled work besides ingestion: the staff digest."""

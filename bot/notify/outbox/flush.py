@@ -1,0 +1,182 @@
+"""Sending what the outbox holds: claim a row, hand it to the transport, mark it.
+
+A row is claimed (``queued`` → ``sending``) in its own transaction before the transport
+sees it, and every later update is guarded by that claim, so two flushes (threads or
+processes) never send or rewrite the same row; a claim left by a killed process is taken
+back after ``STALE_CLAIM``. A recipient's temporary refusal is retried with exponential
+back-off; the per-minute cap counts what every process sent in the last minute.
+"""
+
+import logging
+import os
+import socket
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import Engine, func, or_, update
+from sqlmodel import Session, select
+
+from bot.config import Config
+from bot.notify.outbox import PermanentFailure, TemporaryFailure, open_transport
+from bot.store.models import OutboxMail, utcnow
+
+log = logging.getLogger(__name__)
+STALE_CLAIM = timedelta(minutes=10)
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class FlushReport:
+    sent: int = 0
+    deferred: int = 0
+    failed: int = 0
+    error: str | None = None
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next attempt: 30 s, 1 min, 2 min … capped at 1 hour."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def _due(session: Session, ignore_backoff: bool, limit: int) -> list[OutboxMail]:
+    now = utcnow()
+    queued = OutboxMail.status == "queued"
+    if not ignore_backoff:
+        queued = queued & or_(
+            OutboxMail.next_attempt_at.is_(None), OutboxMail.next_attempt_at <= now
+        )
+    stale = (OutboxMail.status == "sending") & (OutboxMail.claimed_at < now - STALE_CLAIM)
+    return list(
+        session.exec(
+            select(OutboxMail).where(or_(queued, stale)).order_by(OutboxMail.id).limit(limit)
+        ).all()
+    )
+
+
+def _claim(engine: Engine, row: OutboxMail) -> bool:
+    with engine.begin() as connection:
+        result = connection.execute(
+            update(OutboxMail)
+            .where(
+                OutboxMail.id == row.id,
+                OutboxMail.status == row.status,
+                or_(OutboxMail.claimed_at.is_(None), OutboxMail.claimed_at == row.claimed_at),
+            )
+            .values(status="sending", claimed_by=WORKER, claimed_at=utcnow())
+        )
+        return result.rowcount == 1
+
+
+def _release(engine: Engine, row_id: int, **values) -> None:
+    """Update a row this process claimed (and only if the claim is still ours)."""
+    with engine.begin() as connection:
+        connection.execute(
+            update(OutboxMail)
+            .where(
+                OutboxMail.id == row_id,
+                OutboxMail.status == "sending",
+                OutboxMail.claimed_by == WORKER,
+            )
+            .values(claimed_by=None, claimed_at=None, **values)
+        )
+
+
+def _note_outage(engine: Engine, rows: list[OutboxMail], error: str) -> None:
+    """Remember why queued mail waits, without touching attempts or anyone's claim."""
+    with engine.begin() as connection:
+        connection.execute(
+            update(OutboxMail)
+            .where(OutboxMail.id.in_([r.id for r in rows]), OutboxMail.status == "queued")
+            .values(last_error=error[:500])
+        )
+
+
+def _sent_last_minute(session: Session) -> int:
+    since = utcnow() - timedelta(minutes=1)
+    return session.exec(
+        select(func.count()).select_from(OutboxMail).where(OutboxMail.sent_at >= since)
+    ).one()
+
+
+def _defer(engine: Engine, row: OutboxMail, error: str, max_attempts: int) -> bool:
+    """The recipient's server said "later": back off; True when it has now failed for good."""
+    attempts = row.attempts + 1
+    if attempts >= max_attempts:
+        _release(engine, row.id, status="failed", attempts=attempts, last_error=error[:500])
+        return True
+    _release(
+        engine,
+        row.id,
+        status="queued",
+        attempts=attempts,
+        last_error=error[:500],
+        next_attempt_at=utcnow() + backoff(attempts),
+    )
+    return False
+
+
+def flush_outbox(
+    engine: Engine, config: Config, ignore_backoff: bool = False, limit: int = 500
+) -> FlushReport:
+    """Send what is due; never raises for transport problems (they are recorded).
+
+    A mail server that cannot be reached costs no attempt: mail waits, however long the
+    outage. Attempts count only what a server said about one recipient (4xx), and after
+    ``outbox.max_attempts`` of those the mail is marked failed (the digest lists it).
+    """
+    report = FlushReport()
+    with Session(engine) as session:
+        due = _due(session, ignore_backoff, limit)
+        room = config.outbox.max_per_minute - _sent_last_minute(session)
+    if not due:
+        return report
+    if room <= 0:
+        report.deferred = len(due)
+        return report
+    due = due[:room]
+    try:
+        transport = open_transport(config).__enter__()
+    except TemporaryFailure as exc:
+        report.error = str(exc)
+        report.deferred = len(due)
+        log.warning("outbox: %s; %d mail(s) wait", exc, len(due))
+        _note_outage(engine, due, str(exc))
+        return report
+    try:
+        for row in due:
+            if not _claim(engine, row):
+                continue
+            try:
+                transport.send(row.id, config.sender_address, row.to_email, row.data)
+            except PermanentFailure as exc:
+                log.warning("outbox: mail %s to %s refused: %s", row.id, row.to_email, exc)
+                _release(
+                    engine,
+                    row.id,
+                    status="failed",
+                    attempts=row.attempts + 1,
+                    last_error=str(exc)[:500],
+                )
+                report.failed += 1
+            except TemporaryFailure as exc:
+                log.warning("outbox: mail %s to %s deferred: %s", row.id, row.to_email, exc)
+                report.deferred += 1
+                report.error = str(exc)
+                if exc.per_recipient:
+                    report.failed += _defer(engine, row, str(exc), config.outbox.max_attempts)
+                    continue
+                _release(engine, row.id, status="queued", last_error=str(exc)[:500])
+                break  # the connection is unusable; the rest waits for the next flush
+            else:
+                _release(
+                    engine,
+                    row.id,
+                    status="sent",
+                    sent_at=utcnow(),
+                    attempts=row.attempts + 1,
+                    last_error=None,
+                )
+                report.sent += 1
+    finally:
+        transport.__exit__(None, None, None)
+    return report

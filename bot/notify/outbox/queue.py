@@ -1,0 +1,44 @@
+"""Putting a mail in the outbox: render it and add its row to the caller's transaction."""
+
+from sqlmodel import Session
+
+from bot.notify.writer import MailWriter, Original
+from bot.store.models import OutboxMail
+
+
+def enqueue(
+    session: Session,
+    writer: MailWriter,
+    *,
+    to: str,
+    to_name: str | None,
+    template: str,
+    languages: tuple,
+    context: dict,
+    original: Original | None = None,
+    message_id: str | None = None,
+    inbound_message_id: int | None = None,
+    participant_id: int | None = None,
+) -> OutboxMail:
+    """Render ``template`` for ``to`` and add it to the outbox; sent after the commit."""
+    rendered = writer.compose(
+        to=to,
+        to_name=to_name,
+        name=template,
+        languages=languages,
+        context=context,
+        original=original,
+        message_id=message_id,
+    )
+    row = OutboxMail(
+        template=template,
+        auto_reply=original is not None,
+        to_email=to,
+        subject=rendered.subject,
+        message_id=rendered.message_id,
+        inbound_message_id=inbound_message_id,
+        participant_id=participant_id,
+        data=rendered.data,
+    )
+    session.add(row)
+    return row

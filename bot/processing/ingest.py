@@ -1,0 +1,128 @@
+"""One ingestion cycle: fetch what is new, run each message through the pipeline, move it.
+
+Moves that could not be done (server gone between commit and MOVE) are retried at the
+start of the next cycle; nothing is fetched twice because the last UID is committed with
+each message.
+"""
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from bot.errors import InboxError, UserError
+from bot.inbox import InboxMessage, InboxSource, open_inbox
+from bot.inbox.imap import NETWORK_ERRORS
+from bot.processing.message import Services, mailbox_state, process_message
+from bot.store.models import InboundMessage, MailboxState, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    fetched: int = 0
+    outcomes: Counter = field(default_factory=Counter)
+    moved: int = 0
+    move_errors: int = 0
+
+
+def _mark_moved(services: Services, inbound_id: int) -> None:
+    with Session(services.engine) as session:
+        row = session.get(InboundMessage, inbound_id)
+        if row is not None:
+            row.moved_at = utcnow()
+            session.add(row)
+            session.commit()
+
+
+def _move(
+    services: Services,
+    inbox: InboxSource,
+    message: InboxMessage,
+    folder: str,
+    inbound_id: int,
+    report: IngestReport,
+) -> None:
+    try:
+        inbox.move(message, folder)
+    except NETWORK_ERRORS as exc:
+        log.warning("could not move %s to %s (%s); will retry", message.key, folder, exc)
+        report.move_errors += 1
+        return
+    _mark_moved(services, inbound_id)
+    report.moved += 1
+
+
+def _retry_moves(services: Services, inbox: InboxSource, report: IngestReport) -> None:
+    with Session(services.engine) as session:
+        waiting = session.exec(
+            select(InboundMessage).where(
+                InboundMessage.mailbox == inbox.name,
+                InboundMessage.target_folder.is_not(None),
+                InboundMessage.moved_at.is_(None),
+            )
+        ).all()
+    for row in waiting:
+        message = InboxMessage(
+            row.source_key or "",
+            None,
+            row.size,
+            row.received_at,
+            uid=row.uid,
+            uidvalidity=row.uidvalidity,
+        )
+        _move(services, inbox, message, row.target_folder, row.id, report)
+
+
+def _record_health(services: Services, mailbox: str, error: str | None) -> None:
+    """Remember whether the inbox could be reached, for the digest."""
+    state = mailbox_state(services.engine, mailbox)
+    with Session(services.engine) as session:
+        row = session.get(MailboxState, state.id)
+        now = utcnow()
+        if error is None:
+            row.checked_at, row.failing_since, row.last_error = now, None, None
+        else:
+            row.failing_since = row.failing_since or now
+            row.last_error = error[:500]
+        session.add(row)
+        session.commit()
+
+
+def ingest_once(services: Services) -> IngestReport:
+    """Fetch, decide and file every new message of the configured inbox."""
+    report = IngestReport()
+    source = open_inbox(services.config)
+    try:
+        inbox = source.__enter__()
+    except UserError as exc:
+        _record_health(services, source.name, str(exc))
+        raise
+    try:
+        _ingest(services, inbox, report)
+    except NETWORK_ERRORS as exc:
+        _record_health(services, source.name, f"connection lost: {exc}")
+        raise InboxError(f"{source.name}: connection lost during ingestion ({exc})") from None
+    finally:
+        source.__exit__(None, None, None)
+    _record_health(services, source.name, None)
+    return report
+
+
+def _ingest(services: Services, inbox: InboxSource, report: IngestReport) -> None:
+    _retry_moves(services, inbox, report)
+    state = mailbox_state(services.engine, inbox.name)
+    with Session(services.engine) as session:
+        known = set(
+            session.exec(
+                select(InboundMessage.source_key).where(InboundMessage.mailbox == inbox.name)
+            ).all()
+        )
+    for message in inbox.fetch_new(state, known.__contains__):
+        report.fetched += 1
+        result = process_message(services, inbox.name, message)
+        report.outcomes[result.outcome] += 1
+        if result.target_folder and result.inbound_id is not None:
+            _move(services, inbox, message, result.target_folder, result.inbound_id, report)

@@ -1,0 +1,82 @@
+"""Tables written with spaces: a PDF's layout text, or a list aligned by hand in a mail.
+
+A table starts at a header line whose space-separated chunks name at least two known
+columns (one of them a name or an address); column boundaries come from where those
+headers start. Cells that wrap onto the next lines are joined back to their row: a row
+is complete once it has an address, and the next line with an address starts another.
+"""
+
+import re
+
+from bot.reading import Line, Table
+from bot.reading.vocabulary import label_kind
+from bot.text import squeeze
+
+_CHUNK = re.compile(r"\S+(?: \S+)*")
+_ADDRESS = re.compile(r"\S+@\S+\.\w+")
+
+
+def _chunks(line: str) -> list[tuple[int, str]]:
+    """(start, text) of each run of words separated by two or more spaces."""
+    return [(m.start(), m.group(0)) for m in _CHUNK.finditer(line)]
+
+
+def _header(line: str) -> list[tuple[int, str]] | None:
+    if line.lstrip().startswith(">") or "\t" in line:
+        return None  # quoted history keeps its lines; tab-separated text is read elsewhere
+    chunks = _chunks(line)
+    kinds = [label_kind(text) for _, text in chunks]
+    known = [k for k in kinds if k]
+    if len(chunks) >= 2 and len(known) >= 2 and {"email", "name", "first", "last"} & set(known):
+        return chunks
+    return None
+
+
+def _cut(line: str, starts: list[int]) -> list[str]:
+    """Split a line at the column starts, moving a cut left when it falls inside a word."""
+    cells, previous = [], 0
+    for start in starts[1:] + [len(line) + 1]:
+        cut = min(start, len(line))
+        while 0 < cut < len(line) and line[cut - 1] != " " and line[cut] != " " and cut > previous:
+            cut -= 1
+        cells.append(line[previous:cut])
+        previous = cut
+    return [squeeze(cell) for cell in cells]
+
+
+def column_tables(lines: list[str]) -> list[Line]:
+    """The lines, with column-aligned tables turned into Table lines; other lines squeezed."""
+    result: list[Line] = []
+    index = 0
+    while index < len(lines):
+        header = _header(lines[index])
+        if header is None:
+            result.append(lines[index] if "\t" in lines[index] else squeeze(lines[index]))
+            index += 1
+            continue
+        starts = [start for start, _ in header]
+        names = [text for _, text in header]
+        email_column = next(
+            (i for i, text in enumerate(names) if label_kind(text) == "email"), None
+        )
+        rows: list[list[str]] = []
+        index += 1
+        while index < len(lines) and lines[index].strip():
+            cells = _cut(lines[index].rstrip(), starts)
+            has_address = bool(_ADDRESS.search(lines[index]))
+            current = rows[-1] if rows else None
+            current_has_address = current is not None and any(_ADDRESS.search(c) for c in current)
+            starts_row = (
+                current is None
+                or (current_has_address and (has_address or bool(cells[0])))
+                or (email_column is None and bool(cells[0]))
+            )
+            if starts_row:
+                rows.append(cells)
+            else:
+                for position, cell in enumerate(cells):
+                    if cell:
+                        current[position] = f"{current[position]} {cell}".strip()
+            index += 1
+        result.append(Table([names, *rows]) if rows else " | ".join(names))
+    return result

@@ -1,0 +1,212 @@
+"""HTML bodies to lines: paragraphs and list items as lines, data tables as tables.
+
+Layout tables (Outlook wraps whole messages in them) are read through; a table with at
+least two rows and two columns and no table inside is a data table. ``mailto:`` links
+whose text is not the address are written ``Text <address>`` so the line reader sees
+both; ``<blockquote>`` content is marked as quoted with ``> ``.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml import etree
+
+from bot.reading import Line, Table
+from bot.text import squeeze
+
+_SKIP = {"script", "style", "head", "title", "meta", "noscript", "template", "svg", "object"}
+_BLOCK = {
+    "p",
+    "div",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "center",
+    "pre",
+    "dl",
+    "dt",
+    "dd",
+    "address",
+    "hr",
+    "form",
+    "fieldset",
+    "main",
+    "nav",
+    "aside",
+    "figure",
+    "caption",
+    "tbody",
+    "thead",
+    "tfoot",
+}
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
+@dataclass
+class HtmlText:
+    """The readable content of an HTML body."""
+
+    lines: list[Line] = field(default_factory=list)
+    has_data_table: bool = False
+    has_table: bool = False
+    has_named_mailto: bool = False
+
+    @property
+    def is_richer_than_text(self) -> bool:
+        """Whether the HTML holds structure a text/plain alternative may have lost: any
+        table (cells run together in plain text) or a named mailto link."""
+        return self.has_table or self.has_named_mailto
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self.buffer: list[str] = []
+        self.quote = 0
+
+    def text(self, value: str | None) -> None:
+        if value:
+            self.buffer.append(value)
+
+    def newline(self) -> None:
+        line = squeeze("".join(self.buffer))
+        self.buffer = []
+        if line:
+            self.lines.append(("> " * self.quote) + line)
+
+    def table(self, table: Table) -> None:
+        self.newline()
+        if self.quote:
+            # Quoted tables are history: keep them as quoted text, not as a table.
+            for row in table.rows:
+                self.lines.append(("> " * self.quote) + " | ".join(c for c in row if c))
+        else:
+            self.lines.append(table)
+
+
+def _tag(element) -> str:
+    tag = element.tag
+    return tag.lower() if isinstance(tag, str) else ""
+
+
+def _mailto(element) -> str | None:
+    href = (element.get("href") or "").strip()
+    if href.lower().startswith("mailto:"):
+        return href[7:].split("?", 1)[0].strip()
+    return None
+
+
+def _rows(table) -> list:
+    rows = []
+    for child in table:
+        tag = _tag(child)
+        if tag == "tr":
+            rows.append(child)
+        elif tag in ("thead", "tbody", "tfoot"):
+            rows.extend(r for r in child if _tag(r) == "tr")
+    return rows
+
+
+def _cells(row) -> list:
+    return [cell for cell in row if _tag(cell) in ("td", "th")]
+
+
+def _is_data_table(table) -> bool:
+    rows = _rows(table)
+    if len(rows) < 2 or max((len(_cells(r)) for r in rows), default=0) < 2:
+        return False
+    return not any(_tag(e) == "table" for e in table.iterdescendants())
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.result = HtmlText()
+
+    def cell_text(self, cell) -> str:
+        writer = _Writer()
+        self.walk_text(cell, writer, in_cell=True)
+        writer.newline()
+        return squeeze(" ".join(line for line in writer.lines if isinstance(line, str)))
+
+    def walk(self, element, writer: _Writer, in_cell: bool = False) -> None:
+        for child in element:
+            tag = _tag(child)
+            if not tag or tag in _SKIP:
+                if not tag:  # comments and processing instructions: keep their tail
+                    writer.text(child.tail)
+                continue
+            if tag == "br":
+                writer.newline()
+            elif tag == "table":
+                self.result.has_table = True
+                if not in_cell and _is_data_table(child):
+                    self.result.has_data_table = True
+                    rows = [[self.cell_text(c) for c in _cells(r)] for r in _rows(child)]
+                    writer.table(Table([r for r in rows if any(r)]))
+                else:
+                    writer.newline()
+                    for row in _rows(child):
+                        for cell in _cells(row):
+                            self.walk_text(cell, writer, in_cell)
+                            writer.newline()
+            elif tag == "blockquote":
+                writer.newline()
+                writer.quote += 1
+                self.walk_text(child, writer, in_cell)
+                writer.newline()
+                writer.quote -= 1
+            elif tag == "a" and _mailto(child) is not None:
+                address = _mailto(child) or ""
+                label = squeeze(child.text_content())
+                if label and address and address.lower() not in label.lower():
+                    self.result.has_named_mailto = True
+                    writer.text(f"{label} <{address}>")
+                else:
+                    writer.text(label or address)
+            elif tag == "li":
+                writer.newline()
+                writer.text("- ")
+                self.walk_text(child, writer, in_cell)
+                writer.newline()
+            elif tag in _BLOCK or tag in ("tr", "td", "th"):
+                writer.newline()
+                self.walk_text(child, writer, in_cell)
+                writer.newline()
+            else:
+                self.walk_text(child, writer, in_cell)
+            writer.text(child.tail)
+
+    def walk_text(self, element, writer: _Writer, in_cell: bool) -> None:
+        writer.text(element.text)
+        self.walk(element, writer, in_cell)
+
+
+def html_to_lines(html: str) -> HtmlText:
+    """Read an HTML body; malformed HTML degrades to its visible text, never an error."""
+    reader = _Reader()
+    if not html or not html.strip():
+        return reader.result
+    try:
+        document = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html))
+    except (etree.ParserError, ValueError):
+        text = re.sub(r"<[^>]+>", " ", html)
+        reader.result.lines = [squeeze(t) for t in text.splitlines() if squeeze(t)]
+        return reader.result
+    body = document.find("body")
+    root = body if body is not None else document
+    writer = _Writer()
+    writer.text(root.text)
+    reader.walk(root, writer)
+    writer.newline()
+    reader.result.lines = writer.lines
+    return reader.result

@@ -1,0 +1,54 @@
+"""Which calls for nominations a text speaks of: cited notification references and keywords.
+
+Pure text matching, used by the reader (does the message speak of a call at all?) and by
+routing in the policy stage (which open call is it?). An event is seen here only through
+its ``EventTerms``: its slug, references and keywords.
+"""
+
+import re
+from dataclasses import dataclass
+
+from bot.text import fold_accents
+
+SCBD_REFERENCE = re.compile(r"\bSCBD(?:\s*/\s*[A-Z0-9]{1,12}){2,8}\b", re.I)
+NOTIFICATION_NUMBER = re.compile(
+    r"(?:notifica\w*|no\.?|n[°º]|num(?:ber|[ée]ro)?\.?|ref(?:erence|[ée]rence|erencia)?\.?)"
+    r"[^\d\n]{0,25}?(20\d\d-\d{3})(?![\d-])",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class EventTerms:
+    """What identifies a call for nominations in a text."""
+
+    slug: str
+    references: tuple[str, ...]
+    keywords: tuple[str, ...]
+
+    @property
+    def normalised_references(self) -> set[str]:
+        return {normalise_reference(r) for r in self.references}
+
+
+def normalise_reference(reference: str) -> str:
+    return re.sub(r"\s+", "", reference).upper()
+
+
+def cited_references(text: str) -> set[str]:
+    """Notification references and numbers cited in the text, upper-case, spaces removed."""
+    found = {normalise_reference(m.group(0)) for m in SCBD_REFERENCE.finditer(text)}
+    found |= {m.group(1) for m in NOTIFICATION_NUMBER.finditer(text)}
+    return found
+
+
+def keyword_hits(terms: EventTerms, folded_text: str) -> int:
+    """How many of the event's keywords occur in the accent-folded, lower-case text."""
+    return sum(1 for keyword in terms.keywords if fold_accents(keyword) in folded_text)
+
+
+def mentions_event(events: list[EventTerms], text: str) -> bool:
+    """Whether the text cites any event's reference or uses its keywords (open or not)."""
+    cited = cited_references(text)
+    folded_text = fold_accents(text)
+    return any(cited & e.normalised_references or keyword_hits(e, folded_text) for e in events)

@@ -1,0 +1,213 @@
+"""The focal-point directory: who may nominate, for which government or organization.
+
+Imported from the CSV of SPEC.md (``country,role,name,email,organization,language``) or
+from the BCH index's JSON (``{"response":{"docs":[…]}}``). An import replaces the whole
+directory in one transaction and reports what changed. Lookups are by address,
+case-insensitive; one person may hold several roles and several addresses.
+"""
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from bot.errors import UserError
+from bot.reading.addresses import normalise
+from bot.reading.names import split_honorifics
+from bot.store.models import FocalPoint, utcnow
+
+CSV_COLUMNS = ("country", "role", "name", "email", "organization", "language")
+CPB_ROLES = ("CPB-FP1", "CPB-FP2")
+_COUNTRY = re.compile(r"^(?:[A-Z]{2}|ORG:[A-Za-z0-9_.-]{1,60})$")
+_ROLE = re.compile(r"^[A-Z][A-Z0-9-]{1,31}$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One (government, role, address) line of the directory."""
+
+    country: str
+    role: str
+    name: str
+    email: str
+    organization: str | None = None
+    language: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.country, self.role, self.email
+
+
+@dataclass
+class ImportReport:
+    """What an import changed, by (country, role, email)."""
+
+    added: list[Entry] = field(default_factory=list)
+    removed: list[Entry] = field(default_factory=list)
+    changed: list[Entry] = field(default_factory=list)
+    total: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.total} entries: {len(self.added)} added, {len(self.removed)} removed, "
+            f"{len(self.changed)} changed"
+        )
+
+
+def _country(value: str, where: str) -> str:
+    value = value.strip()
+    value = value if value.upper().startswith("ORG:") and len(value) > 4 else value.upper()
+    if value.upper().startswith("ORG:"):
+        value = "ORG:" + value[4:]
+    if not _COUNTRY.match(value):
+        raise UserError(f"{where}: country: {value!r} is neither ISO 3166-1 alpha-2 nor ORG:<id>")
+    return value
+
+
+def _role(value: str, where: str) -> str:
+    value = value.strip().upper()
+    if not _ROLE.match(value):
+        raise UserError(f"{where}: role: {value!r} is not a role code such as CPB-FP1")
+    return value
+
+
+def _email(value: str, where: str) -> str:
+    address = normalise(value.strip())
+    if not address:
+        raise UserError(f"{where}: email: {value!r} is not a valid address")
+    return address
+
+
+def read_csv(path: Path) -> list[Entry]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: cannot be read ({exc})") from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    missing = [c for c in ("country", "role", "name", "email") if c not in header]
+    if missing:
+        raise UserError(
+            f"{path}:1: missing column(s) {', '.join(missing)}; expected {','.join(CSV_COLUMNS)}"
+        )
+    reader.fieldnames = header
+    entries = []
+    for row in reader:
+        where = f"{path}:{reader.line_num}"
+        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+            continue
+        name = (row.get("name") or "").strip()
+        if not name:
+            raise UserError(f"{where}: name: missing")
+        entries.append(
+            Entry(
+                country=_country(row.get("country") or "", where),
+                role=_role(row.get("role") or "", where),
+                name=name,
+                email=_email(row.get("email") or "", where),
+                organization=(row.get("organization") or "").strip() or None,
+                language=(row.get("language") or "").strip().lower()[:8] or None,
+            )
+        )
+    return entries
+
+
+def read_bch_json(path: Path) -> list[Entry]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        docs = data["response"]["docs"]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: cannot be read ({exc})") from None
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise UserError(f"{path}: not a BCH index response ({type(exc).__name__}: {exc})") from None
+    entries = []
+    for number, doc in enumerate(docs, start=1):
+        if not isinstance(doc, dict) or doc.get("schema_s") != "focalPoint":
+            continue
+        where = f"{path}: docs[{number - 1}]"
+        government = str(doc.get("government_s") or "")
+        if not government:
+            continue
+        country = _country(government, where)
+        name = " ".join(p for p in (doc.get("firstName_s"), doc.get("lastName_s")) if p).strip()
+        if not name:
+            _, name = split_honorifics(str(doc.get("title_s") or "").strip())
+        organization = doc.get("organization_EN_s") or doc.get("organization_s")
+        for role in doc.get("type_ss") or []:
+            for email in doc.get("email_ss") or []:
+                address = normalise(str(email))
+                if not address:
+                    continue
+                entries.append(
+                    Entry(country, _role(str(role), where), name or address, address, organization)
+                )
+    return entries
+
+
+def read_directory_file(path: Path) -> list[Entry]:
+    if not path.is_file():
+        raise UserError(f"{path}: no such file")
+    if path.suffix.lower() == ".json":
+        return read_bch_json(path)
+    return read_csv(path)
+
+
+def import_entries(session: Session, entries: list[Entry], source: str) -> ImportReport:
+    """Replace the directory with ``entries`` (the caller commits: all or nothing)."""
+    unique: dict[tuple[str, str, str], Entry] = {}
+    for entry in entries:
+        unique.setdefault(entry.key, entry)
+    old = {(r.country, r.role, r.email): r for r in session.exec(select(FocalPoint)).all()}
+    report = ImportReport(total=len(unique))
+    for key, entry in unique.items():
+        row = old.get(key)
+        if row is None:
+            report.added.append(entry)
+        elif (row.name, row.organization, row.language) != (
+            entry.name,
+            entry.organization,
+            entry.language,
+        ):
+            report.changed.append(entry)
+    report.removed = [
+        Entry(r.country, r.role, r.name, r.email, r.organization, r.language)
+        for key, r in old.items()
+        if key not in unique
+    ]
+    session.exec(delete(FocalPoint))
+    now = utcnow()
+    session.add_all(
+        FocalPoint(
+            country=e.country,
+            role=e.role,
+            name=e.name,
+            email=e.email,
+            organization=e.organization,
+            language=e.language,
+            source=source,
+            imported_at=now,
+        )
+        for e in unique.values()
+    )
+    return report
+
+
+def roles_of(session: Session, email: str) -> list[FocalPoint]:
+    """Every role the address holds, for any government or organization."""
+    return list(session.exec(select(FocalPoint).where(FocalPoint.email == email.lower())).all())
+
+
+def governments_with_cpb_focal_point(session: Session, countries: set[str]) -> set[str]:
+    if not countries:
+        return set()
+    rows = session.exec(
+        select(FocalPoint.country).where(
+            FocalPoint.country.in_(countries), FocalPoint.role.in_(CPB_ROLES)
+        )
+    ).all()
+    return set(rows)

@@ -1,0 +1,198 @@
+"""Mail the bot writes: threading, safe headers, escaping, languages."""
+
+from collections import Counter
+from datetime import UTC, date, datetime
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+
+from bot.notify.writer import MailWriter, Original, reply_subject
+from bot.staff.digest import Digest
+from tests.conftest import ROOT
+
+TEMPLATES = ROOT / "templates"
+
+
+@pytest.fixture
+def writer() -> MailWriter:
+    return MailWriter(
+        TEMPLATES, "CBD Secretariat <nominations@cbd.int>", "secretariat@cbd.int", "cbd.int"
+    )
+
+
+def context(**extra) -> dict:
+    person = {
+        "name": "Jane Mwangi",
+        "email": "jane@kephis.go.ke",
+        "organization": "KEPHIS",
+        "title": "Dr.",
+        "status": "confirmed",
+        "flags": [],
+    }
+    base = dict(
+        sender_name="Samuel Kiprono",
+        event={
+            "name": "Online Forum",
+            "slug": "cb-forum-2025",
+            "starts": date(2025, 7, 14),
+            "ends": date(2025, 7, 18),
+            "timezone": "America/Toronto",
+            "references": [],
+            "deadline": datetime(2025, 7, 12, 3, 59, 59, tzinfo=UTC),
+        },
+        confirmed=[person],
+        pending=[person],
+        over_quota=[],
+        duplicates=[],
+        withdrawn=[],
+        not_found=[],
+        missing=[],
+        problems=[],
+        reason="",
+        secretariat="secretariat@cbd.int",
+        received=datetime(2025, 7, 9, tzinfo=UTC),
+        participant=person,
+        nominator="S. Kiprono",
+        recipient_name=None,
+        action="accept",
+    )
+    return {**base, **extra}
+
+
+def parsed(rendered):
+    return message_from_bytes(rendered.data, policy=policy.default)
+
+
+def test_a_reply_is_threaded_and_marked(writer):
+    references = tuple(f"<ref{n}@x.org>" for n in range(15))
+    rendered = writer.compose(
+        to="s.kiprono@environment.go.ke",
+        to_name="Samuel Kiprono",
+        name="confirmation",
+        languages=("en",),
+        context=context(),
+        original=Original("<orig@environment.go.ke>", "Nomination", references),
+    )
+    message = parsed(rendered)
+    assert message["Subject"] == "Re: Nomination"
+    assert message["In-Reply-To"] == "<orig@environment.go.ke>"
+    chain = message["References"].split()
+    assert len(chain) == 10 and chain[-1] == "<orig@environment.go.ke>"
+    assert message["Auto-Submitted"] == "auto-replied"
+    assert message["Message-ID"].endswith("@cbd.int>")
+    assert message["X-Nombot-Loop"] == "cbd.int"
+    assert all(len(line) <= 998 for line in rendered.data.split(b"\r\n"))
+    long_subject = Original("<x@y>", "Nomination " + "very long subject words " * 6)
+    folded = writer.compose(
+        to="a@b.org",
+        to_name=None,
+        name="confirmation",
+        languages=("en",),
+        context=context(),
+        original=long_subject,
+    )
+    assert parsed(folded)["Subject"] == reply_subject(long_subject.subject)
+
+
+def test_untrusted_text_never_breaks_a_header(writer):
+    rendered = writer.compose(
+        to="x@example.org",
+        to_name='Eve\r\nBcc: victim@example.org "quoted"',
+        name="confirmation",
+        languages=("en",),
+        context=context(),
+        original=Original("<a@b>", "Nomination\r\nBcc: victim@example.org"),
+    )
+    head = rendered.data.split(b"\r\n\r\n", 1)[0].decode()
+    assert "\nBcc:" not in head and "\rBcc:" not in head
+    assert parsed(rendered)["Bcc"] is None
+
+
+def test_names_are_escaped_in_html(writer):
+    evil = {
+        "name": "<script>alert(1)</script>",
+        "email": "x@example.org",
+        "organization": None,
+        "title": None,
+        "status": "confirmed",
+        "flags": [],
+    }
+    rendered = writer.compose(
+        to="a@b.org",
+        to_name=None,
+        name="confirmation",
+        languages=("en",),
+        context=context(confirmed=[evil]),
+    )
+    html = parsed(rendered).get_body(("html",)).get_content()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_language_follows_the_sender_then_falls_back(writer):
+    french = parsed(
+        writer.compose(
+            to="a@b.org", to_name=None, name="confirmation", languages=("fr",), context=context()
+        )
+    )
+    assert french["Content-Language"] == "fr"
+    assert "Convention sur la diversité biologique" in french.get_body(("plain",)).get_content()
+    german = parsed(
+        writer.compose(
+            to="a@b.org",
+            to_name=None,
+            name="confirmation",
+            languages=("de", None, "es"),
+            context=context(),
+        )
+    )
+    assert german["Content-Language"] == "es"
+    assert writer.language_for("confirmation", "zh") == "en"
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+@pytest.mark.parametrize(
+    "name", sorted({p.name.split(".")[0] for p in (TEMPLATES / "en").glob("*.txt.j2")})
+)
+def test_every_template_renders_in_every_language(writer, language, name):
+    staff = Digest(
+        day=date(2025, 7, 12),
+        since=datetime(2025, 7, 11, tzinfo=UTC),
+        outcomes=Counter(accepted=3, late=1),
+        per_event={"cb-forum-2025": Counter(confirmed=5, pending=1)},
+        new_participants=6,
+        unverified=2,
+        pending=[
+            {
+                "id": 7,
+                "event": "cb-forum-2025",
+                "name": "Carmen Tello",
+                "email": "ctello@inia.gob.pe",
+                "flags": ["late"],
+                "reasons": ["received after the deadline"],
+            }
+        ],
+        inboxes=[
+            {
+                "mailbox": "imap://x",
+                "checked_at": None,
+                "error": "refused",
+                "failing_since": datetime(2025, 7, 12, tzinfo=UTC),
+            }
+        ],
+    )
+    for action in ("accept", "reject", "withdraw"):
+        chosen = writer.language_for(name, language)  # staff mail exists in English only
+        text, html, subject = writer.render(
+            name, chosen, {**context(action=action), "digest": staff}
+        )
+        assert text.strip()
+        assert "{{" not in text and "{%" not in text
+        if (Path(TEMPLATES / chosen / f"{name}.html.j2")).exists():
+            assert html and "<html" in html
+
+
+def test_reply_subject_is_not_prefixed_twice():
+    assert reply_subject("RE: Nomination") == "RE: Nomination"
+    assert reply_subject("Réf: Désignation") == "Réf: Désignation"
+    assert reply_subject("") == "Re: your message"

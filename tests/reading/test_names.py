@@ -1,0 +1,50 @@
+"""Personal names: honorifics, natural order, re-casing."""
+
+import pytest
+
+from bot.reading.names import looks_like_name, name_from_display, normalise_name
+
+
+@pytest.mark.parametrize(
+    ("written", "name", "title"),
+    [
+        ("Dr. Jane MWANGI", "Jane Mwangi", "Dr."),
+        ("SATO Kenji", "Kenji Sato", None),
+        ("NGUYEN Thi Lan", "Thi Lan Nguyen", None),
+        ("Jean-Pierre KOUASSI", "Jean-Pierre Kouassi", None),
+        ("Anna VAN DER BERG", "Anna van der Berg", None),
+        ("Prof. Dr. María José GARCÍA LÓPEZ", "María José García López", "Prof. Dr."),
+        ("M. Jean Dupont", "Jean Dupont", "M."),
+        ("Mme Aminata Diallo", "Aminata Diallo", "Mme"),
+        ("la Sra. Carmen Rosa Tello Vargas", "Carmen Rosa Tello Vargas", "Sra."),
+        ("Ing. Luis de la Cruz", "Luis de la Cruz", "Ing."),
+        ("Mr. JOHN O'BRIEN", "John O'Brien", "Mr."),
+        ("Le GABON désigne M. Landry OBIANG", None, None),
+        ("JOHN SMITH", "John Smith", None),
+        ("Jane Mwangi, PhD", "Jane Mwangi", None),
+    ],
+)
+def test_names_in_natural_order_without_honorifics(written, name, title):
+    assert normalise_name(written) == (name, title)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ministry of Environment",
+        "Online Forum",
+        "Best regards",
+        "Kind regards,",
+        "Protocolo de Cartagena",
+    ],
+)
+def test_what_is_not_a_name(text):
+    assert normalise_name(text)[0] is None or not looks_like_name(normalise_name(text)[0])
+
+
+def test_display_names_from_headers():
+    assert name_from_display("Mwangi, Jane") == ("Jane Mwangi", None)
+    assert name_from_display("KAMAU, Peter (MOE)") == ("Peter Kamau", None)
+    assert name_from_display('"Dr. Jane Mwangi"') == ("Jane Mwangi", "Dr.")
+    assert name_from_display("secretariat") == (None, None)
+    assert name_from_display("jane@x.org") == (None, None)
