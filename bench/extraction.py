@@ -1,9 +1,13 @@
 """Extraction quality and speed over the labelled corpus (tests/data/nominations).
 
 Prints precision and recall of participant addresses, exact-name accuracy, field
-accuracy, kind/event/language accuracy, messages per second and the ratio to bare
-mail-parser parsing on the same files. ``--limits`` adds the large-attachment and long-PDF
-memory checks. Run: ``.venv/bin/python bench/extraction.py [--limits] [--verbose]``.
+accuracy, kind/event/language accuracy (overall and per language), messages per second
+and the ratio to bare mail-parser parsing on the same files, and every message that
+misses. ``--corpus DIR`` scores another labelled folder (a new blind batch) instead;
+``--record LABEL`` appends its figures to the first-sight history
+(``bench/first-sight.json``), which is printed at the end. ``--limits`` adds the
+large-attachment and long-PDF memory checks.
+Run: ``.venv/bin/python bench/extraction.py [--corpus DIR [--record LABEL]] [--limits]``.
 """
 
 import argparse
@@ -23,6 +27,7 @@ from bot.processing.read import read_message  # noqa: E402
 from bot.reading.analysis import AnalysisContext  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "nominations"
+HISTORY = ROOT / "bench" / "first-sight.json"
 RULES = ROOT / "tests" / "data" / "corpus-rules"
 
 
@@ -72,18 +77,66 @@ def corpus_context() -> AnalysisContext:
     )
 
 
-def corpus_files() -> list[Path]:
-    return sorted(CORPUS.glob("*.eml"))
+def corpus_files(folder: Path = CORPUS) -> list[Path]:
+    return sorted(folder.glob("*.eml"))
 
 
-def evaluate(files: list[Path] | None = None) -> Metrics:
+def evaluate(files: list[Path] | None = None, by_language: dict | None = None) -> Metrics:
+    """Score the files against their labels; ``by_language`` collects the same per language."""
     context = corpus_context()
     metrics = Metrics()
     for path in files or corpus_files():
         expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         result = read_message(path.read_bytes(), context, EVENTS).as_json(path.name)
         compare(path.name, expected, result, metrics)
+        if by_language is not None:
+            language = by_language.setdefault(expected["language"], Metrics())
+            compare(path.name, expected, result, language)
     return metrics
+
+
+def figures(metrics: Metrics) -> dict:
+    """The headline figures of one scoring, as recorded in the first-sight history."""
+    return {
+        "files": metrics.files,
+        "precision": round(metrics.precision, 3),
+        "recall": round(metrics.recall, 3),
+        "names": round(metrics.name_accuracy, 3),
+        "kind": round(metrics.share(metrics.kinds_right), 3),
+        "language": round(metrics.share(metrics.languages_right), 3),
+        "event": round(metrics.share(metrics.events_right), 3),
+    }
+
+
+def _line(label: str, values: dict) -> str:
+    return (
+        f"{label:<16} {values['files']:>4} files  precision {values['precision']:.3f}  "
+        f"recall {values['recall']:.3f}  names {values['names']:.3f}  "
+        f"kind {values['kind']:.3f}  language {values['language']:.3f}"
+    )
+
+
+def record(label: str, folder: Path, metrics: Metrics, languages: dict) -> None:
+    """Append the first-sight figures of a batch to the history kept in the repository."""
+    history = json.loads(HISTORY.read_text(encoding="utf-8")) if HISTORY.exists() else []
+    history.append(
+        {
+            "batch": label,
+            "folder": folder.name,
+            "date": time.strftime("%Y-%m-%d"),
+            "overall": figures(metrics),
+            "languages": {k: figures(v) for k, v in sorted(languages.items())},
+        }
+    )
+    HISTORY.write_text(json.dumps(history, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def print_history() -> None:
+    if not HISTORY.exists():
+        return
+    print("first-sight history (each batch scored before any fix made for it):")
+    for entry in json.loads(HISTORY.read_text(encoding="utf-8")):
+        print("  " + _line(f"{entry['batch']} ({entry['date']})", entry["overall"]))
 
 
 def compare(name: str, expected: dict, got: dict, metrics: Metrics) -> None:
@@ -155,12 +208,7 @@ def throughput(files: list[Path], rounds: int = 3) -> tuple[float, float]:
     return timed(lambda b: read_message(b, context, EVENTS)), timed(mailparser.parse_from_bytes)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--verbose", action="store_true", help="list every mismatch")
-    parser.add_argument("--limits", action="store_true", help="also run the memory checks")
-    args = parser.parse_args()
-    metrics = evaluate()
+def _report(metrics: Metrics, languages: dict) -> None:
     print(
         f"corpus: {metrics.files} messages, {metrics.true_positive + metrics.false_negative} "
         "expected participants with an address"
@@ -178,14 +226,36 @@ def main() -> int:
         f"{metrics.share(metrics.withdrawn_right):.3f}; warnings: "
         f"{metrics.share(metrics.warnings_right):.3f}"
     )
-    text_only = [
-        f for f in corpus_files() if b"Content-Disposition: attachment" not in f.read_bytes()
-    ]
-    ours, bare = throughput(text_only)
-    print(
-        f"throughput on {len(text_only)} messages without attachments: {ours:.0f} msg/s "
-        f"(bare mailparser.parse_from_bytes: {bare:.0f} msg/s; ratio {bare / ours:.2f}x)"
-    )
+    print("per language:")
+    for language, values in sorted(languages.items()):
+        print("  " + _line(language, figures(values)))
+    missing = sorted({problem.split(":", 1)[0] for problem in metrics.problems})
+    print(f"messages that miss: {len(missing)}" + (f" ({', '.join(missing)})" if missing else ""))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--verbose", action="store_true", help="list every mismatch")
+    parser.add_argument("--limits", action="store_true", help="also run the memory checks")
+    parser.add_argument("--corpus", type=Path, help="score this labelled folder instead")
+    parser.add_argument("--record", metavar="LABEL", help="append to the first-sight history")
+    parser.add_argument("--no-speed", action="store_true", help="skip the throughput figures")
+    args = parser.parse_args()
+    folder = args.corpus or CORPUS
+    languages: dict[str, Metrics] = {}
+    metrics = evaluate(corpus_files(folder), languages)
+    _report(metrics, languages)
+    if args.record:
+        record(args.record, folder, metrics, languages)
+    if not args.no_speed:
+        text_only = [
+            f for f in corpus_files() if b"Content-Disposition: attachment" not in f.read_bytes()
+        ]
+        ours, bare = throughput(text_only)
+        print(
+            f"throughput on {len(text_only)} messages without attachments: {ours:.0f} msg/s "
+            f"(bare mailparser.parse_from_bytes: {bare:.0f} msg/s; ratio {bare / ours:.2f}x)"
+        )
     if args.verbose:
         for problem in metrics.problems:
             print("  " + problem)
@@ -193,6 +263,7 @@ def main() -> int:
         from bench.limits import report as limits_report
 
         limits_report()
+    print_history()
     return 0
 
 

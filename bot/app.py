@@ -1,8 +1,10 @@
-"""Wiring: builds the pieces every command needs from one validated configuration.
+"""The composition root: builds the pieces every command needs from one validated configuration.
 
 Rules and templates are loaded and checked here, before anything is fetched, so a bad
 file stops the bot at start-up instead of half-way through a mailbox.
 """
+
+from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -11,11 +13,24 @@ from sqlmodel import Session, select
 from bot.config import Config
 from bot.notify.writer import MailWriter
 from bot.policy.events import Event, load_events
-from bot.processing.message import Services
 from bot.reading.analysis import AnalysisContext
 from bot.store.db import open_database
 from bot.store.models import Event as EventRow
 from bot.store.models import utcnow
+
+
+@dataclass
+class Services:
+    """Everything one message needs, built once per process."""
+
+    config: Config
+    engine: Engine
+    events: list[Event]
+    context: AnalysisContext
+    writer: MailWriter
+
+    def event(self, slug: str | None) -> Event | None:
+        return next((e for e in self.events if e.slug == slug), None)
 
 
 def load_rules(config: Config) -> list[Event]:
@@ -67,8 +82,11 @@ def sync_events(engine: Engine, events: list[Event]) -> None:
 
 
 def build_services(config: Config) -> Services:
+    """Load and check rules and templates, open the database: everything or one clear error."""
     events = load_rules(config)
+
     writer = mail_writer(config)
+    writer.check()
     engine = open_database(config.database_url)
     sync_events(engine, events)
     return Services(

@@ -5,7 +5,6 @@ Each command loads the configuration (``--config``, else ``config.toml``, else
 as one line with a non-zero status, never as a traceback.
 """
 
-import json
 import logging
 import os
 import sys
@@ -14,8 +13,11 @@ from typing import Annotated
 
 import typer
 
-from bot.config import Config, load_config
+from bot.console import echo_json, state, table
+from bot.console import output as write_output
+from bot.console import services as build_services
 from bot.errors import UserError
+from bot.staff.commands import accept, digest, reject, review, withdraw
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -31,23 +33,6 @@ app.add_typer(db_app, name="db")
 app.add_typer(inbox_app, name="inbox")
 
 log = logging.getLogger("nombot")
-EventOption = Annotated[
-    str | None, typer.Option(help="Event slug, when the address is in several.")
-]
-
-
-class _State:
-    config_path: Path | None = None
-    _config: Config | None = None
-
-    @property
-    def config(self) -> Config:
-        if self._config is None:
-            self._config = load_config(self.config_path)
-        return self._config
-
-
-state = _State()
 
 
 @app.callback()
@@ -73,10 +58,6 @@ def options(
     logging.getLogger("flufl.bounce").setLevel(logging.CRITICAL)
     logging.getLogger("mailparser").setLevel(logging.CRITICAL)
     logging.getLogger("alembic").setLevel(logging.WARNING)
-
-
-def echo_json(value) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=str) + "\n")
 
 
 @app.command()
@@ -119,19 +100,13 @@ def _print_analysis(file: str, result) -> None:
         typer.echo(f"  warning: {warning}")
 
 
-def _services():
-    from bot.app import build_services
-
-    return build_services(state.config)
-
-
 @app.command()
 def poll() -> None:
     """One ingestion cycle plus an outbox flush, then exit (cron-friendly)."""
     from bot.notify.outbox.flush import flush_outbox
     from bot.processing.ingest import ingest_once
 
-    services = _services()
+    services = build_services()
     report = ingest_once(services)
     flushed = flush_outbox(services.engine, services.config)
     outcomes = ", ".join(f"{n} {o}" for o, n in sorted(report.outcomes.items())) or "nothing new"
@@ -155,14 +130,7 @@ def run() -> None:
 
     if logging.getLogger().level > logging.INFO:
         logging.getLogger().setLevel(logging.INFO)
-    Runner(_services()).run()
-
-
-def _output(text: str, output: Path | None) -> None:
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    Runner(build_services()).run()
 
 
 @app.command()
@@ -182,16 +150,16 @@ def participants(
 
     rows = participant_rows(open_database(state.config.database_url), event, status)
     if fmt == "json":
-        _output(as_json(rows), output)
+        write_output(as_json(rows), output)
     elif fmt == "csv":
-        _output(as_csv(rows, PARTICIPANT_FIELDS), output)
+        write_output(as_csv(rows, PARTICIPANT_FIELDS), output)
     elif fmt == "xlsx":
         if output is None:
             raise UserError("--format xlsx needs --output FILE.xlsx")
         write_xlsx(rows, PARTICIPANT_FIELDS, output)
         typer.echo(f"{len(rows)} participant(s) written to {output}")
     elif fmt == "table":
-        _table(
+        table(
             rows,
             ("event", "name", "email", "country", "status", "flags"),
             f"{len(rows)} participant(s)",
@@ -212,140 +180,13 @@ def messages(
     if fmt == "json":
         sys.stdout.write(as_json(rows))
     elif fmt == "table":
-        _table(
+        table(
             rows,
             ("received_at", "from", "kind", "event", "outcome", "replies"),
             f"{len(rows)} message(s)",
         )
     else:
         raise UserError(f"--format: {fmt!r} is not one of table, json")
-
-
-def _table(rows: list[dict], columns: tuple[str, ...], title: str) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=title, show_lines=False)
-    for column in columns:
-        table.add_column(column.replace("_", " "), overflow="fold")
-    for row in rows:
-        table.add_row(
-            *[
-                ", ".join(v) if isinstance(v, list) else ("" if v is None else str(v))
-                for v in (row.get(c) for c in columns)
-            ]
-        )
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=160)
-    console.print(table)
-
-
-@app.command()
-def review() -> None:
-    """The review queue: every participant waiting for a staff decision, with reasons."""
-    from bot.staff.review import review_queue
-
-    items = review_queue(_services())
-    if not items:
-        typer.echo("nothing to review")
-        return
-    for item in items:
-        p = item.participant
-        typer.echo(
-            f"#{p.id} {p.event_slug}: {p.name or '?'} <{p.email}> — pending "
-            f"[{', '.join(p.flags) or 'no flag'}]"
-        )
-        for reason in p.reasons:
-            typer.echo(f"    why: {reason}")
-        if item.nomination is not None:
-            typer.echo(
-                f"    nominated by {item.nomination.nominator_email} "
-                f"(role {item.nomination.nominator_role or 'none found'}, government "
-                f"{item.nomination.government or '?'})"
-            )
-        if item.message is not None:
-            m = item.message
-            typer.echo(
-                f"    received {m.received_at.isoformat()} · auth {m.auth_result or '?'} "
-                f"· subject: {m.subject or ''}"
-            )
-    typer.echo(
-        f"{len(items)} pending; decide with: nombot accept ID|EMAIL, "
-        "nombot reject ID|EMAIL --reason '…'"
-    )
-
-
-def _decide(target: str, action: str, reason: str | None, event: str | None) -> None:
-    from bot.notify.outbox.flush import flush_outbox
-    from bot.staff.review import decide_participant
-
-    services = _services()
-    row = decide_participant(services, target, action, reason, event)
-    flushed = flush_outbox(services.engine, services.config)
-    note = f"; {flushed.sent} mail(s) sent" if flushed.sent else ""
-    if flushed.deferred:
-        note += f"; {flushed.deferred} mail(s) wait for the mail server ({flushed.error})"
-    typer.echo(f"{row.email} ({row.event_slug}) is now {row.status}{note}")
-
-
-@app.command()
-def accept(
-    target: Annotated[str, typer.Argument(help="Participant id or e-mail address.")],
-    event: EventOption = None,
-    reason: Annotated[str | None, typer.Option(help="Why (stored with the decision).")] = None,
-) -> None:
-    """Confirm a pending participant (mails them and their nominator)."""
-    _decide(target, "accept", reason, event)
-
-
-@app.command()
-def reject(
-    target: Annotated[str, typer.Argument(help="Participant id or e-mail address.")],
-    reason: Annotated[str, typer.Option(help="Why (told to the participant and nominator).")],
-    event: EventOption = None,
-) -> None:
-    """Reject a participant, with a reason."""
-    _decide(target, "reject", reason, event)
-
-
-@app.command()
-def withdraw(
-    target: Annotated[str, typer.Argument(help="Participant id or e-mail address.")],
-    event: EventOption = None,
-    reason: Annotated[str | None, typer.Option(help="Why (stored with the decision).")] = None,
-) -> None:
-    """Withdraw a participant."""
-    _decide(target, "withdraw", reason, event)
-
-
-@app.command()
-def digest(
-    print_it: Annotated[bool, typer.Option("--print", help="Print today's digest.")] = False,
-    send: Annotated[bool, typer.Option("--send", help="Send it to [digest] to.")] = False,
-) -> None:
-    """The staff digest: outcomes, the review queue, unverified senders, mail problems."""
-    from bot.notify.outbox.flush import flush_outbox
-    from bot.staff.digest import build_digest, queue_digest, render_digest
-
-    if print_it == send:
-        raise UserError("say --print or --send")
-    services = _services()
-    report = build_digest(services)
-    if print_it:
-        text, _, subject = render_digest(services, report)
-        typer.echo(f"{subject}\n\n{text}")
-        return
-    if not services.config.digest.to:
-        raise UserError("[digest] to: no recipient configured")
-    if not queue_digest(services, report):
-        typer.echo(f"today's digest ({report.day.isoformat()}) was already sent")
-        return
-    flushed = flush_outbox(services.engine, services.config)
-    typer.echo(
-        f"digest for {report.day.isoformat()} queued for "
-        f"{', '.join(services.config.digest.to)}; {flushed.sent} mail(s) sent"
-    )
 
 
 @directory_app.command("import")
@@ -414,6 +255,10 @@ def inbox_append(
             raise UserError(f"{file}: {exc.strerror}") from None
         where = deliver(state.config, raw, moment)
         typer.echo(f"{file} -> {where}")
+
+
+for staff_command in (review, accept, reject, withdraw, digest):  # bot.staff.commands
+    app.command()(staff_command)
 
 
 def main() -> None:

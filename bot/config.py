@@ -6,6 +6,7 @@ secrets are read from the environment variables the file names, never from the f
 """
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,12 +69,29 @@ class OutboxConfig(_Section):
     max_per_minute: int = Field(60, ge=1)
     flush_interval: int = Field(30, ge=1)
     max_attempts: int = Field(12, ge=1)
+    # VERP: mail goes out from <local>+<token>@<domain>, so bounces name the mail they are about.
+    bounce_address: str | None = None
 
     @field_validator("url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:
         if not value.startswith(("smtp://", "smtps://", "maildir:")):
             raise ValueError("must start with smtp://, smtps:// or maildir:")
+        return value
+
+    @field_validator("bounce_address")
+    @classmethod
+    def _plain_bounce_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().lower()
+        # ASCII, no "+", a local part of at most 30 characters: "+" and the 32-character
+        # token must fit in SMTP's 64.
+        if not re.fullmatch(r"[a-z0-9](?:[a-z0-9._-]{0,29})@[a-z0-9-]+(?:\.[a-z0-9-]+)+", value):
+            raise ValueError(
+                "must be a plain address such as bounces@example.org "
+                "(ASCII, no '+', at most 30 characters before the @)"
+            )
         return value
 
 
@@ -117,7 +135,8 @@ class PolicyConfig(_Section):
 
 class Config(_Section):
     rules_dir: str = "rules"
-    templates_dir: str = "templates"
+    # A folder whose templates replace the packaged ones of the same name and language.
+    templates_dir: str | None = None
     inbox: InboxConfig = InboxConfig()
     outbox: OutboxConfig = OutboxConfig()
     database: DatabaseConfig = DatabaseConfig()
@@ -139,8 +158,9 @@ class Config(_Section):
         return self.path(self.rules_dir)
 
     @property
-    def templates_path(self) -> Path:
-        return self.path(self.templates_dir)
+    def templates_path(self) -> Path | None:
+        """The override folder for the mail templates, or None: the packaged ones only."""
+        return self.path(self.templates_dir) if self.templates_dir else None
 
     @property
     def database_url(self) -> str:

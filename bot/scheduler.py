@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.config import parse_mail_url
+from bot.app import Services
 from bot.errors import UserError
+from bot.inbox import start_watcher
 from bot.notify.outbox.flush import flush_outbox
 from bot.processing.ingest import ingest_once
-from bot.processing.message import Services
 
 log = logging.getLogger(__name__)
 
@@ -111,16 +111,17 @@ class Runner:
                 misfire_grace_time=6 * 3600,
             )
         self.scheduler.start()
-        url = parse_mail_url(config.inbox.url)
-        if url.scheme in ("imap", "imaps") and config.inbox.idle:
-            from bot.inbox.imap import IdleWatcher
-
-            IdleWatcher(config, url, self.wake, self.stop).start()
+        watcher = start_watcher(config, self.wake, self.stop)
+        if config.inbox.authserv_id is None:
+            log.warning(
+                "inbox.authserv_id is not set: no Authentication-Results header is trusted, "
+                "so every sender counts as unverified"
+            )
         log.info(
             "nombot running: inbox %s, polling every %d s%s",
             config.inbox.url,
             config.inbox.poll_interval,
-            " with IDLE" if url.scheme != "maildir" and config.inbox.idle else "",
+            " with IDLE" if watcher else "",
         )
         while not self.stop.wait(1.0):
             pass

@@ -53,7 +53,6 @@ class Flag(StrEnum):
     LATE = "late"
     UNAUTHORIZED_SENDER = "unauthorized_sender"
     AUTH_FAILED = "auth_failed"
-    UNVERIFIED_SENDER = "unverified_sender"
     OVER_QUOTA = "over_quota"
     NEEDS_REVIEW = "needs_review"
     UNDELIVERABLE = "undeliverable"
@@ -68,8 +67,18 @@ class Action(StrEnum):
     NEEDS_INFO = "needs_info"
     DUPLICATE = "duplicate"
     LATE = "late"
-    FLAG = "flag"  # only adds the rule's participant flag
+    ANSWER_WITHDRAWAL = "answer_withdrawal"  # accepted, answered as a withdrawal
+    FLAG = "flag"  # only adds the rule's participant flag (to the nominees it names)
     NO_REPLY = "no_reply"  # the outcome stands; the automatic reply is not sent
+    REFUSE_WITHDRAWAL = "refuse_withdrawal"  # the addresses it names are not withdrawn
+
+
+class Folder(StrEnum):
+    """Where a processed message goes (the configured folder names)."""
+
+    PROCESSED = "processed"
+    REVIEW = "review"
+    INBOX = "inbox"  # left where it was, untouched
 
 
 class Change(StrEnum):
@@ -179,7 +188,10 @@ class ReasonCode(StrEnum):
     TOO_LARGE = "too_large"
     BOT_FAILED = "bot_failed"
     BOUNCED = "bounced"
+    UNMATCHED_BOUNCE = "unmatched_bounce"
     WITHDRAWN_BY_NOMINATOR = "withdrawn_by_nominator"
+    WITHDRAWAL_REFUSED = "withdrawal_refused"
+    WITHDRAWAL_ONLY = "withdrawal_only"
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,16 @@ and a way to move a handled message to a folder. Mail that is not the bot's is n
 marked or moved.
 """
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.config import Config, parse_mail_url
+
+if TYPE_CHECKING:
+    from bot.inbox.imap import IdleWatcher
 
 
 @dataclass
@@ -52,3 +57,17 @@ def open_inbox(config: Config) -> InboxSource:
     from bot.inbox.imap import ImapInbox
 
     return ImapInbox(config, url)
+
+
+def start_watcher(
+    config: Config, wake: Callable[[], None], stop: threading.Event
+) -> "IdleWatcher | None":
+    """Start the IMAP IDLE watcher that calls ``wake`` on new mail, where the inbox has one."""
+    url = parse_mail_url(config.inbox.url)
+    if url.scheme not in ("imap", "imaps") or not config.inbox.idle:
+        return None
+    from bot.inbox.imap import IdleWatcher
+
+    watcher = IdleWatcher(config, url, wake, stop)
+    watcher.start()
+    return watcher

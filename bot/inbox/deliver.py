@@ -5,7 +5,6 @@ Used by ``nombot inbox append`` (to re-inject a message, or to fill the demo Mai
 topmost ``Received`` header, else the ``Date`` header, else now.
 """
 
-import mailbox
 import os
 from datetime import UTC, datetime
 from email.parser import BytesHeaderParser
@@ -15,6 +14,7 @@ from email.utils import parsedate_to_datetime
 from bot.config import Config, parse_mail_url
 from bot.errors import InboxError
 from bot.inbox.imap import NETWORK_ERRORS, connect
+from bot.inbox.maildir import ensure_maildir
 
 
 def receipt_time(raw: bytes) -> datetime:
@@ -37,7 +37,7 @@ def deliver(config: Config, raw: bytes, received: datetime | None = None) -> str
     url = parse_mail_url(config.inbox.url)
     if url.scheme == "maildir":
         path = config.path(url.path)
-        box = mailbox.Maildir(str(path), factory=None, create=True)
+        box = ensure_maildir(path)
         key = box.add(raw)
         file = path / "new" / key
         stamp = moment.timestamp()

@@ -21,17 +21,10 @@ from imapclient.exceptions import IMAPClientError, LoginError
 from bot.config import Config, MailUrl, secret
 from bot.errors import ConfigError, InboxError
 from bot.inbox import InboxMessage
+from bot.tls import client_context
 
 log = logging.getLogger(__name__)
 NETWORK_ERRORS = (OSError, socket.timeout, ssl.SSLError, IMAPClientError, EOFError)
-
-
-def _ssl_context(verify: bool, ca_file: str | None) -> ssl.SSLContext:
-    context = ssl.create_default_context(cafile=ca_file)
-    if not verify:
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    return context
 
 
 def connect(config: Config, url: MailUrl) -> IMAPClient:
@@ -41,7 +34,8 @@ def connect(config: Config, url: MailUrl) -> IMAPClient:
         raise ConfigError("inbox.url: no user name (imap://USER@HOST/INBOX)")
     password = secret(inbox.password_env, "inbox.password_env")
     where = f"{url.scheme}://{url.host}:{url.port or (993 if url.scheme == 'imaps' else 143)}"
-    context = _ssl_context(inbox.tls_verify, config.path(inbox.ca_file) if inbox.ca_file else None)
+    ca_file = config.path(inbox.ca_file) if inbox.ca_file else None
+    context = client_context(inbox.tls_verify, ca_file)
     try:
         client = IMAPClient(
             url.host,

@@ -4,22 +4,28 @@ A message's receipt time is its file's modification time, as Dovecot reads it. H
 messages move to Maildir++ sub-folders (``.Nominations-Processed``); the rest stay.
 """
 
+import mailbox
 import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.inbox import InboxMessage
 
-SUBDIRS = ("new", "cur", "tmp")
 
-
-def ensure_maildir(path: Path) -> None:
-    for sub in SUBDIRS:
-        (path / sub).mkdir(parents=True, exist_ok=True)
+def ensure_maildir(path: Path) -> mailbox.Maildir:
+    """The Maildir at ``path`` (stdlib ``mailbox``), created with its sub-folders if needed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return mailbox.Maildir(str(path), factory=None, create=True)
 
 
 def folder_path(root: Path, folder: str) -> Path:
     return root / ("." + folder.replace("/", "."))
+
+
+def ensure_folder(root: Path, folder: str) -> Path:
+    """A Maildir++ sub-folder of ``root`` (``.Nominations-Processed``), created if needed."""
+    ensure_maildir(root).add_folder(folder.replace("/", "."))
+    return folder_path(root, folder)
 
 
 class MaildirInbox:
@@ -75,8 +81,7 @@ class MaildirInbox:
         source = self._locate(message.key)
         if source is None:
             return False
-        target = folder_path(self.path, folder)
-        ensure_maildir(target)
+        target = ensure_folder(self.path, folder)
         name = source.name if ":" in source.name else source.name + ":2,"
         os.replace(source, target / "cur" / name)
         return True

@@ -20,6 +20,7 @@ import mailparser
 
 from bot.config import LimitsConfig
 from bot.text import clean_header
+from bot.vocab import Warning, WarningCode
 
 logging.getLogger("mailparser").setLevel(logging.ERROR)
 DETACHED_HEADER = "X-Nombot-Detached"
@@ -60,15 +61,16 @@ class ParsedMail:
     html: str
     attachments: list[Attachment] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
 
     def header(self, name: str) -> str:
         """The first value of a header, unfolded and cleaned ('' when absent)."""
         value = self.message.get(name)
         return clean_header(str(value)) if value is not None else ""
 
-    def headers(self, name: str) -> list[str]:
-        return [clean_header(str(v)) for v in self.message.get_all(name, [])]
+    def headers(self, name: str, limit: int = 998) -> list[str]:
+        """Every value of a header, top first, each unfolded and cut at ``limit``."""
+        return [clean_header(str(v), limit) for v in self.message.get_all(name, [])]
 
     @property
     def content_type(self) -> str:
@@ -190,7 +192,7 @@ class _Walker:
         self.texts: list[str] = []
         self.htmls: list[str] = []
         self.attachments: list[Attachment] = []
-        self.warnings: list[str] = []
+        self.warnings: list[Warning] = []
 
     def _view(self, part: Message) -> memoryview | None:
         marker = part.get(DETACHED_HEADER)
@@ -264,8 +266,9 @@ class _Walker:
                 self.texts.append(text)
             else:
                 continue
-            if guessed and not any(w.startswith("charset_mismatch") for w in self.warnings):
-                self.warnings.append(f"charset_mismatch: declared {part.get_content_charset()!s}")
+            if guessed and not any(w.code == WarningCode.CHARSET_MISMATCH for w in self.warnings):
+                declared = f"declared {part.get_content_charset()!s}"
+                self.warnings.append(Warning(WarningCode.CHARSET_MISMATCH, declared))
 
 
 def _addresses(values: list[tuple[str, str]] | None) -> list[tuple[str, str]]:
@@ -284,14 +287,14 @@ def _message_ids(value: str) -> list[str]:
 def parse_mail(raw: bytes, limits: LimitsConfig | None = None) -> ParsedMail:
     """Parse raw message bytes into a ParsedMail; never raises on malformed input."""
     limits = limits or LimitsConfig()
-    warnings: list[str] = []
+    warnings: list[Warning] = []
     shrunk, views = detach_large_parts(raw, DETACH_ABOVE)
     try:
         parsed = mailparser.parse_from_bytes(shrunk)
     except Exception as exc:  # mail-parser gives up on some inputs: keep a minimal view
         import email
 
-        warnings.append(f"parse_error: {type(exc).__name__}")
+        warnings.append(Warning(WarningCode.PARSE_ERROR, type(exc).__name__))
         parsed = None
         message = email.message_from_bytes(shrunk)
     else:
@@ -313,7 +316,7 @@ def parse_mail(raw: bytes, limits: LimitsConfig | None = None) -> ParsedMail:
     try:
         walker.walk(message)
     except Exception as exc:  # a structure the walk cannot follow: keep what was read
-        walker.warnings.append(f"parse_error: body: {type(exc).__name__}")
+        walker.warnings.append(Warning(WarningCode.PARSE_ERROR, f"body: {type(exc).__name__}"))
     warnings += walker.warnings
     texts, htmls, attachments = walker.texts, walker.htmls, walker.attachments
     date = safe("date", None)

@@ -1,320 +1,154 @@
-"""The policy: small named rules evaluated in a declared order, like a Mailman chain.
+"""The policy as a table: which rules run, in which order, and what each one's hit does.
 
-Each rule looks at the facts gathered about one message and, when it applies, returns a
-human reason. The chain table says what a rule that applies does: ``ignore`` the
-message, ``hold`` its nominees for review without answering, mark it ``unauthorized``,
-``needs_info``, ``duplicate`` or ``late``. The first terminal action in chain order gives
-the outcome; every rule that applies adds its reason and its participant flag, so a
-late message from an unauthorized sender is ``unauthorized`` with both flags.
+Like a Mailman chain, every rule is evaluated (until an ``ignore``), each hit adds its
+reason and its participant flag — to the addresses it names, or to every nominee — and
+the first hit whose action ends the message gives the outcome through ``EFFECTS``. With
+no such hit the message is accepted. ``decide`` does nothing else: what a message's
+outcome means for its nominees, its reply and its folder is read from the tables below.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from bot.message.authres import AuthVerdict
-from bot.policy.events import Event
-from bot.reading.analysis import Analysis, Nominee
-from bot.store.directory import CPB_ROLES
-
-
-@dataclass(frozen=True)
-class Role:
-    """A directory role held by the sender."""
-
-    country: str
-    role: str
-    name: str = ""
-    language: str | None = None  # the focal point's language, for replies
-
-
-@dataclass
-class ExistingParticipant:
-    """What the database already holds for one address of this event."""
-
-    email: str
-    status: str
-    government: str | None
-    nominated_by: str | None
-
-
-@dataclass
-class Facts:
-    """Everything the rules may look at; gathered by the pipeline, read-only here."""
-
-    analysis: Analysis
-    event: Event | None
-    received_at: datetime
-    auth: AuthVerdict
-    require_auth_header: bool = False
-    sender_roles: list[Role] = field(default_factory=list)
-    governments_with_cpb: set[str] = field(default_factory=set)
-    existing: dict[str, ExistingParticipant] = field(default_factory=dict)
-    active_per_government: dict[str, int] = field(default_factory=dict)
-
-    # Derived once by ``prepare``.
-    eligible: Role | None = None
-    fallback_blocked: list[Role] = field(default_factory=list)
-
-    def prepare(self) -> "Facts":
-        if self.event is None:
-            return self
-        spec = self.event.spec
-        for role in self.sender_roles:
-            if role.role in spec.nominating_roles:
-                self.eligible = self.eligible or role
-        for role in self.sender_roles:
-            if role.role in spec.fallback_roles:
-                if role.country in self.governments_with_cpb:
-                    self.fallback_blocked.append(role)
-                else:
-                    self.eligible = self.eligible or role
-        return self
-
-    @property
-    def addressed(self) -> list[Nominee]:
-        return [p for p in self.analysis.participants if p.email]
-
-    @property
-    def new_nominees(self) -> list[Nominee]:
-        return [p for p in self.addressed if not self._active(p.email)]
-
-    @property
-    def duplicates(self) -> list[Nominee]:
-        return [p for p in self.addressed if self._active(p.email)]
-
-    def _active(self, email: str | None) -> bool:
-        row = self.existing.get(email or "")
-        return row is not None and row.status in ("confirmed", "pending")
-
-
-Check = Callable[[Facts], str | None]
+from bot.policy.facts import Facts
+from bot.policy.rules import RULES
+from bot.reading.analysis import Nominee
+from bot.vocab import Action, Flag, Folder, Outcome, Reason, Template
 
 
 @dataclass(frozen=True)
-class Rule:
-    """A named check; ``check`` returns the reason when the rule applies, else None."""
+class Link:
+    """One row of the chain: a rule, what its hit does, and the flag it puts on nominees."""
 
-    name: str
-    description: str
-    check: Check
-
-
-def _robot(facts: Facts) -> str | None:
-    kind = facts.analysis.kind
-    if kind in ("auto_reply", "bounce"):
-        return f"automatic mail ({facts.analysis.robot_reason or kind}) is never answered"
-    return None
+    rule: str
+    action: Action
+    flag: Flag | None = None
 
 
-def _not_a_nomination(facts: Facts) -> str | None:
-    if facts.analysis.kind == "other":
-        return facts.analysis.robot_reason or "not a nomination"
-    return None
+CHAIN: tuple[Link, ...] = (
+    Link("robot", Action.IGNORE),
+    Link("not_a_nomination", Action.IGNORE),
+    Link("no_open_event", Action.IGNORE),
+    Link("auth_failed", Action.HOLD, Flag.AUTH_FAILED),
+    Link("unverified_sender", Action.HOLD, Flag.NEEDS_REVIEW),
+    Link("not_a_nominating_role", Action.UNAUTHORIZED, Flag.UNAUTHORIZED_SENDER),
+    Link("fallback_blocked", Action.UNAUTHORIZED, Flag.UNAUTHORIZED_SENDER),
+    Link("no_address", Action.NEEDS_INFO),
+    Link("all_duplicates", Action.DUPLICATE),
+    Link("late", Action.LATE, Flag.LATE),
+    Link("over_quota", Action.FLAG, Flag.OVER_QUOTA),
+    Link("previously_rejected", Action.FLAG, Flag.NEEDS_REVIEW),
+    Link("withdrawal_not_permitted", Action.REFUSE_WITHDRAWAL),
+    Link("withdrawal_only", Action.ANSWER_WITHDRAWAL),
+    Link("reply_cap", Action.NO_REPLY),
+)
 
 
-def _no_event(facts: Facts) -> str | None:
-    if facts.event is None:
-        return (
-            f"belongs to no open call for nominations ({facts.analysis.route_reason or 'no match'})"
-        )
-    return None
+@dataclass(frozen=True)
+class Effect:
+    """What a message's deciding action means."""
+
+    outcome: Outcome
+    reply: Template | None  # the automatic reply to the sender
+    registers: bool  # its nominees are recorded (confirmed, or pending with flags)
+    withdraws: bool  # its withdrawals are carried out
+    keeps: bool = True  # a nomination record is kept at all
 
 
-def _auth_failed(facts: Facts) -> str | None:
-    if facts.auth.failed:
-        return f"sender authentication failed ({facts.auth.detail})"
-    return None
-
-
-def _unverified(facts: Facts) -> str | None:
-    if facts.require_auth_header and facts.auth.result == "none":
-        return "sender could not be verified (no Authentication-Results)"
-    return None
-
-
-def _sender_role(facts: Facts) -> str | None:
-    if facts.eligible is not None or facts.fallback_blocked:
-        return None
-    roles = sorted({r.role for r in facts.sender_roles})
-    if roles:
-        return (
-            f"sender holds {', '.join(roles)}, which does not nominate for this event "
-            f"(nominating roles: {', '.join(facts.event.spec.nominating_roles)})"
-        )
-    return "sender is not in the focal-point directory"
-
-
-def _fallback_role(facts: Facts) -> str | None:
-    if facts.eligible is None and facts.fallback_blocked:
-        blocked = facts.fallback_blocked[0]
-        return (
-            f"sender is {blocked.role} for {blocked.country}, which has a Cartagena "
-            f"Protocol focal point ({'/'.join(CPB_ROLES)}) who nominates instead"
-        )
-    return None
-
-
-def _addresses_present(facts: Facts) -> str | None:
-    if facts.analysis.kind == "withdrawal" or facts.analysis.withdrawn:
-        return None
-    if not facts.addressed:
-        missing = [p.name for p in facts.analysis.participants if not p.email and p.name]
-        if missing:
-            return f"no e-mail address for {', '.join(missing)}"
-        return "no participant with an e-mail address could be read"
-    return None
-
-
-def _duplicate(facts: Facts) -> str | None:
-    if facts.addressed and not facts.new_nominees and not facts.analysis.withdrawn:
-        return "every nominee is already registered"
-    return None
-
-
-def _on_time(facts: Facts) -> str | None:
-    if facts.event is not None and not facts.event.on_time(facts.received_at):
-        local = facts.event.local(facts.received_at).strftime("%Y-%m-%d %H:%M %Z")
-        deadline = facts.event.spec.deadline.strftime("%Y-%m-%d %H:%M")
-        return f"received {local}, after the deadline {deadline} ({facts.event.spec.timezone})"
-    return None
-
-
-def _quota(facts: Facts) -> str | None:
-    if facts.event is None or not facts.event.spec.max_per_government or facts.eligible is None:
-        return None
-    limit = facts.event.spec.max_per_government
-    already = facts.active_per_government.get(facts.eligible.country, 0)
-    if already + len(facts.new_nominees) > limit:
-        return (
-            f"{facts.eligible.country} may nominate {limit}; {already} already registered, "
-            f"{len(facts.new_nominees)} more nominated"
-        )
-    return None
-
-
-RULES = {
-    rule.name: rule
-    for rule in (
-        Rule("robot", "Automatic replies and bounces are never answered.", _robot),
-        Rule("not_a_nomination", "Mail that nominates nobody is left to staff.", _not_a_nomination),
-        Rule("event", "The message belongs to an open call for nominations.", _no_event),
-        Rule(
-            "sender_authenticated",
-            "The receiving server did not find the From forged.",
-            _auth_failed,
-        ),
-        Rule(
-            "sender_verified", "Optionally, the From must have been verified at all.", _unverified
-        ),
-        Rule("sender_role", "The sender holds a nominating role for this event.", _sender_role),
-        Rule(
-            "fallback_role",
-            "A fallback role nominates only where no CPB focal point exists.",
-            _fallback_role,
-        ),
-        Rule(
-            "addresses_present",
-            "At least one nominee has a valid e-mail address.",
-            _addresses_present,
-        ),
-        Rule("duplicate", "Nominees already registered are not registered again.", _duplicate),
-        Rule(
-            "on_time", "Received (INTERNALDATE) by the deadline in the event's time zone.", _on_time
-        ),
-        Rule("quota", "No more nominees per government than the event allows.", _quota),
-    )
+ACCEPT = Effect(Outcome.ACCEPTED, Template.CONFIRMATION, registers=True, withdraws=True)
+EFFECTS: dict[Action, Effect] = {
+    Action.IGNORE: Effect(Outcome.IGNORED, None, registers=False, withdraws=False, keeps=False),
+    Action.HOLD: Effect(Outcome.HELD, None, registers=True, withdraws=False),
+    Action.UNAUTHORIZED: Effect(
+        Outcome.UNAUTHORIZED, Template.UNAUTHORIZED, registers=True, withdraws=False
+    ),
+    Action.NEEDS_INFO: Effect(
+        Outcome.NEEDS_INFO, Template.NEEDS_INFO, registers=False, withdraws=False
+    ),
+    Action.DUPLICATE: Effect(
+        Outcome.DUPLICATE, Template.DUPLICATE, registers=True, withdraws=False
+    ),
+    Action.LATE: Effect(Outcome.LATE, Template.LATE, registers=True, withdraws=True),
+    Action.ANSWER_WITHDRAWAL: Effect(
+        Outcome.ACCEPTED, Template.WITHDRAWAL, registers=True, withdraws=True
+    ),
 }
 
-# The chain: (rule, action, participant flag). Actions: ignore (no reply, nothing kept),
-# hold (no reply, nominees kept pending for review), unauthorized, needs_info, duplicate,
-# late (terminal outcomes, with a reply), flag (only adds the flag).
-CHAIN: list[tuple[str, str, str | None]] = [
-    ("robot", "ignore", None),
-    ("not_a_nomination", "ignore", None),
-    ("event", "ignore", None),
-    ("sender_authenticated", "hold", "auth_failed"),
-    ("sender_verified", "hold", "needs_review"),
-    ("sender_role", "unauthorized", "unauthorized_sender"),
-    ("fallback_role", "unauthorized", "unauthorized_sender"),
-    ("addresses_present", "needs_info", None),
-    ("duplicate", "duplicate", None),
-    ("on_time", "late", "late"),
-    ("quota", "flag", "over_quota"),
-]
-OUTCOME_OF_ACTION = {
-    "ignore": "ignored",
-    "hold": "ignored",
-    "unauthorized": "unauthorized",
-    "needs_info": "needs_info",
-    "duplicate": "duplicate",
-    "late": "late",
+# Where a message goes by its outcome: (when the bot acted on it, when it did not).
+FOLDERS: dict[Outcome, tuple[Folder, Folder]] = {
+    Outcome.ACCEPTED: (Folder.PROCESSED, Folder.PROCESSED),
+    Outcome.DUPLICATE: (Folder.PROCESSED, Folder.PROCESSED),
+    Outcome.NEEDS_INFO: (Folder.PROCESSED, Folder.PROCESSED),
+    Outcome.LATE: (Folder.REVIEW, Folder.REVIEW),
+    Outcome.UNAUTHORIZED: (Folder.REVIEW, Folder.REVIEW),
+    Outcome.HELD: (Folder.REVIEW, Folder.REVIEW),
+    Outcome.ERROR: (Folder.REVIEW, Folder.REVIEW),
+    Outcome.IGNORED: (Folder.PROCESSED, Folder.INBOX),
 }
-REPLY_OF_OUTCOME = {
-    "accepted": "confirmation",
-    "late": "late",
-    "unauthorized": "unauthorized",
-    "needs_info": "needs_info",
-    "duplicate": "duplicate",
-}
+
+
+def folder_for(outcome: Outcome, acted: bool) -> Folder:
+    when_acted, otherwise = FOLDERS[outcome]
+    return when_acted if acted else otherwise
 
 
 @dataclass
 class Decision:
     """The outcome of one message and what it does to its nominees."""
 
-    outcome: str
-    action: str | None = None  # the terminal action that gave the outcome, if any
-    reasons: list[str] = field(default_factory=list)
+    outcome: Outcome
+    effect: Effect
+    action: Action | None = None  # the action that gave the outcome, if any
+    reasons: list[Reason] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)  # for every registered nominee
+    flags_by_address: dict[str, list[Flag]] = field(default_factory=dict)
     register: list[Nominee] = field(default_factory=list)
-    over_quota: list[str] = field(default_factory=list)
     duplicates: list[Nominee] = field(default_factory=list)
     withdraw: list[str] = field(default_factory=list)
-    reply: str | None = None
+    refused_withdrawals: list[str] = field(default_factory=list)
+    reply: Template | None = None
 
-    @property
-    def participant_status(self) -> str:
-        return "pending" if self.flags else "confirmed"
+    def flags_for(self, address: str | None) -> list[Flag]:
+        return sorted({*self.flags, *self.flags_by_address.get(address or "", [])})
 
 
-def decide(facts: Facts, chain: list[tuple[str, str, str | None]] | None = None) -> Decision:
+def _note(decision: Decision, link: Link, subjects: tuple[str, ...] | None) -> None:
+    if link.flag is None:
+        return
+    if subjects is None:
+        if link.flag not in decision.flags:
+            decision.flags.append(link.flag)
+        return
+    for address in subjects:
+        decision.flags_by_address.setdefault(address, []).append(link.flag)
+
+
+def decide(facts: Facts, chain: tuple[Link, ...] = CHAIN) -> Decision:
     """Run the chain over the facts and say what happens to the message."""
-    facts.prepare()
-    decision = Decision(outcome="accepted")
-    terminal: str | None = None
-    for name, action, flag in chain or CHAIN:
-        reason = RULES[name].check(facts)
-        if reason is None:
+    decision = Decision(Outcome.ACCEPTED, ACCEPT)
+    silent = False
+    for link in chain:
+        found = RULES[link.rule].check(facts)
+        if found is None:
             continue
-        decision.rules.append(name)
-        decision.reasons.append(reason)
-        if flag and flag not in decision.flags:
-            decision.flags.append(flag)
-        if action in ("ignore",) and terminal is None:
-            decision.outcome, decision.action = "ignored", action
-            return decision
-        if action != "flag" and terminal is None:
-            terminal = action
-    if terminal:
-        decision.outcome, decision.action = OUTCOME_OF_ACTION[terminal], terminal
-    if decision.outcome in ("needs_info",):
-        decision.flags = []
-    else:
+        decision.rules.append(link.rule)
+        decision.reasons.append(found.reason)
+        _note(decision, link, found.subjects)
+        if link.action == Action.NO_REPLY:
+            silent = True
+        elif link.action == Action.REFUSE_WITHDRAWAL:
+            decision.refused_withdrawals = list(found.subjects or ())
+        elif link.action in EFFECTS and decision.action is None:
+            decision.action, decision.effect = link.action, EFFECTS[link.action]
+            decision.outcome = decision.effect.outcome
+            if link.action == Action.IGNORE:
+                break
+    effect = decision.effect
+    if effect.registers:
         decision.register = facts.new_nominees
         decision.duplicates = facts.duplicates
-        decision.withdraw = list(facts.analysis.withdrawn) if terminal in (None, "late") else []
-        if "quota" in decision.rules and facts.eligible is not None:
-            room = max(
-                facts.event.spec.max_per_government
-                - facts.active_per_government.get(facts.eligible.country, 0),
-                0,
-            )
-            decision.over_quota = [p.email for p in decision.register[room:] if p.email]
-            decision.flags = [f for f in decision.flags if f != "over_quota"]
-    if decision.outcome == "accepted" and not decision.register and decision.withdraw:
-        decision.reply = "withdrawal"
-    elif decision.action != "hold":
-        decision.reply = REPLY_OF_OUTCOME.get(decision.outcome)
+    if effect.withdraws:
+        refused = set(decision.refused_withdrawals)
+        decision.withdraw = [a for a in facts.analysis.withdrawn if a not in refused]
+    decision.reply = None if silent else effect.reply
     return decision

@@ -38,10 +38,12 @@ class EventSpec(_Strict):
     language: str = Field("en", pattern=r"^[a-z]{2}$")
     nominating_roles: list[str] = Field(min_length=1)
     fallback_roles: list[str] = []
+    # A fallback role nominates only for a government where nobody holds one of these.
+    fallback_blocked_by: list[str] = ["CPB-FP1", "CPB-FP2"]
     match: list[str] = []
     max_per_government: int = Field(0, ge=0)
 
-    @field_validator("nominating_roles", "fallback_roles")
+    @field_validator("nominating_roles", "fallback_roles", "fallback_blocked_by")
     @classmethod
     def _role_codes(cls, roles: list[str]) -> list[str]:
         for role in roles:

@@ -7,14 +7,17 @@ each message.
 
 import logging
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from bot.app import Services
 from bot.errors import InboxError, UserError
 from bot.inbox import InboxMessage, InboxSource, open_inbox
 from bot.inbox.imap import NETWORK_ERRORS
-from bot.processing.message import Services, mailbox_state, process_message
+from bot.processing.message import process_message
+from bot.store.mailboxes import mailbox_state
 from bot.store.models import InboundMessage, MailboxState, utcnow
 
 log = logging.getLogger(__name__)
@@ -95,18 +98,17 @@ def ingest_once(services: Services) -> IngestReport:
     """Fetch, decide and file every new message of the configured inbox."""
     report = IngestReport()
     source = open_inbox(services.config)
-    try:
-        inbox = source.__enter__()
-    except UserError as exc:
-        _record_health(services, source.name, str(exc))
-        raise
-    try:
-        _ingest(services, inbox, report)
-    except NETWORK_ERRORS as exc:
-        _record_health(services, source.name, f"connection lost: {exc}")
-        raise InboxError(f"{source.name}: connection lost during ingestion ({exc})") from None
-    finally:
-        source.__exit__(None, None, None)
+    with ExitStack() as stack:
+        try:
+            inbox = stack.enter_context(source)
+        except UserError as exc:
+            _record_health(services, source.name, str(exc))
+            raise
+        try:
+            _ingest(services, inbox, report)
+        except NETWORK_ERRORS as exc:
+            _record_health(services, source.name, f"connection lost: {exc}")
+            raise InboxError(f"{source.name}: connection lost during ingestion ({exc})") from None
     _record_health(services, source.name, None)
     return report
 

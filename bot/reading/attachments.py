@@ -9,6 +9,7 @@ import csv
 import io
 import logging
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -17,6 +18,7 @@ from bot.message.parse import Attachment, decode_text
 from bot.reading import Line, Table
 from bot.reading.columns import column_tables
 from bot.text import squeeze
+from bot.vocab import Warning, WarningCode
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 WORD = {".docx", ".docm", ".dotx"}
@@ -25,6 +27,7 @@ PDF = {".pdf"}
 OLD_SHEET = {".xls"}
 CSV = {".csv", ".tsv"}
 TEXT = {".txt", ".text"}
+UNSUPPORTED = {".doc", ".rtf", ".odt", ".pages", ".wpd"}  # reported, not read
 MAX_ZIP_EXPANSION = 20  # uncompressed bytes per compressed byte before a zip is refused
 MAX_ZIP_MEMBERS = 2000
 
@@ -35,11 +38,16 @@ class AttachmentText:
 
     filename: str
     lines: list[Line] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
 
 
 class Unreadable(Exception):
     """The file could not be read; the message says why, in a few words."""
+
+
+def _warning(code: WarningCode, name: str, why: str) -> Warning:
+    """A warning about one attachment; its text reads "code: file name: why"."""
+    return Warning(code, f"{name}: {why}", name)
 
 
 def _suffix(attachment: Attachment) -> str:
@@ -79,6 +87,25 @@ def _cell(value) -> str:
     return squeeze(str(value))
 
 
+def _docx_row_cells(row) -> list[str]:
+    """The text of each cell of a Word table row; a merged cell counts once."""
+    cells, seen = [], []
+    for cell in row.cells:
+        if any(cell._tc is s for s in seen):  # merged cells repeat
+            continue
+        seen.append(cell._tc)
+        cells.append(squeeze(cell.text))
+    return cells
+
+
+def _docx_table_lines(table) -> list[Line]:
+    """A Word table as a table, or as lines of text when it is a single row or column."""
+    rows = [cells for cells in map(_docx_row_cells, table.rows) if any(cells)]
+    if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+        return [Table(rows)]
+    return [" | ".join(c for c in r if c) for r in rows]
+
+
 def read_docx(data: bytes, limits: LimitsConfig) -> list[Line]:
     import docx
     from docx.table import Table as DocxTable
@@ -94,24 +121,11 @@ def read_docx(data: bytes, limits: LimitsConfig) -> list[Line]:
             if text:
                 lines.append(text)
         elif tag == "tbl":
-            rows: list[list[str]] = []
-            for row in DocxTable(child, document).rows:
-                cells, seen = [], []
-                for cell in row.cells:
-                    if any(cell._tc is s for s in seen):  # merged cells repeat
-                        continue
-                    seen.append(cell._tc)
-                    cells.append(squeeze(cell.text))
-                if any(cells):
-                    rows.append(cells)
-            if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
-                lines.append(Table(rows))
-            else:
-                lines.extend(" | ".join(c for c in r if c) for r in rows)
+            lines.extend(_docx_table_lines(DocxTable(child, document)))
     return lines
 
 
-def read_pdf(data: bytes, limits: LimitsConfig, warnings: list[str], name: str) -> list[Line]:
+def read_pdf(data: bytes, limits: LimitsConfig, warnings: list[Warning], name: str) -> list[Line]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -123,9 +137,8 @@ def read_pdf(data: bytes, limits: LimitsConfig, warnings: list[str], name: str) 
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise Unreadable(f"not a readable PDF ({type(exc).__name__})") from None
     if total > limits.max_pdf_pages:
-        warnings.append(
-            f"attachment_truncated: {name}: read {limits.max_pdf_pages} of {total} pages"
-        )
+        pages = f"read {limits.max_pdf_pages} of {total} pages"
+        warnings.append(_warning(WarningCode.ATTACHMENT_TRUNCATED, name, pages))
     raw_lines: list[str] = []
     for index in range(min(total, limits.max_pdf_pages)):
         try:
@@ -137,7 +150,9 @@ def read_pdf(data: bytes, limits: LimitsConfig, warnings: list[str], name: str) 
         raw_lines.append("")
     lines = [line for line in column_tables(raw_lines) if line]
     if not lines:
-        warnings.append(f"no_text_layer: {name}: no text could be read (a scan?)")
+        warnings.append(
+            _warning(WarningCode.NO_TEXT_LAYER, name, "no text could be read (a scan?)")
+        )
     return lines
 
 
@@ -199,36 +214,57 @@ def read_csv(data: bytes, limits: LimitsConfig) -> list[Line]:
     return [Table(rows)] if rows else []
 
 
+def _too_large(attachment: Attachment, limits: LimitsConfig) -> Warning | None:
+    size = attachment.omitted_bytes or len(attachment.data)
+    if not attachment.omitted_bytes and size <= limits.max_attachment_bytes:
+        return None
+    why = f"{size // 1024} KB, limit {limits.max_attachment_bytes // 1024} KB; not read"
+    return _warning(WarningCode.ATTACHMENT_TOO_LARGE, attachment.filename, why)
+
+
+def _read_text(data: bytes, limits: LimitsConfig) -> list[Line]:
+    text, _ = decode_text(data, None)
+    return [squeeze(t) for t in text.splitlines() if squeeze(t)]
+
+
+# The readers of the formats we read, by file suffix; PDF also reports warnings.
+_READERS: dict[str, Callable[[bytes, LimitsConfig], list[Line]]] = {
+    **dict.fromkeys(WORD, read_docx),
+    **dict.fromkeys(SHEET, read_xlsx),
+    **dict.fromkeys(OLD_SHEET, read_xls),
+    **dict.fromkeys(CSV, read_csv),
+    **dict.fromkeys(TEXT, _read_text),
+}
+
+
+def _read_lines(attachment: Attachment, limits: LimitsConfig, result: AttachmentText) -> None:
+    suffix = _suffix(attachment)
+    if suffix in PDF:
+        result.lines = read_pdf(attachment.data, limits, result.warnings, attachment.filename)
+    elif suffix in _READERS:
+        result.lines = _READERS[suffix](attachment.data, limits)
+    elif suffix in UNSUPPORTED:
+        unsupported = _warning(
+            WarningCode.UNREADABLE_ATTACHMENT, attachment.filename, "format not supported"
+        )
+        result.warnings.append(unsupported)
+
+
 def read_attachment(attachment: Attachment, limits: LimitsConfig) -> AttachmentText:
     """Read one attachment into lines, with warnings instead of exceptions."""
     result = AttachmentText(attachment.filename)
-    name = attachment.filename
-    if attachment.omitted_bytes or len(attachment.data) > limits.max_attachment_bytes:
-        size = attachment.omitted_bytes or len(attachment.data)
-        result.warnings.append(
-            f"attachment_too_large: {name}: {size // 1024} KB, limit "
-            f"{limits.max_attachment_bytes // 1024} KB; not read"
-        )
+    too_large = _too_large(attachment, limits)
+    if too_large is not None:
+        result.warnings.append(too_large)
         return result
-    suffix = _suffix(attachment)
     try:
-        if suffix in WORD:
-            result.lines = read_docx(attachment.data, limits)
-        elif suffix in PDF:
-            result.lines = read_pdf(attachment.data, limits, result.warnings, name)
-        elif suffix in SHEET:
-            result.lines = read_xlsx(attachment.data, limits)
-        elif suffix in OLD_SHEET:
-            result.lines = read_xls(attachment.data, limits)
-        elif suffix in CSV:
-            result.lines = read_csv(attachment.data, limits)
-        elif suffix in TEXT:
-            text, _ = decode_text(attachment.data, None)
-            result.lines = [squeeze(t) for t in text.splitlines() if squeeze(t)]
-        elif suffix in (".doc", ".rtf", ".odt", ".pages", ".wpd"):
-            result.warnings.append(f"unreadable_attachment: {name}: format not supported")
+        _read_lines(attachment, limits, result)
     except Unreadable as exc:
-        result.warnings.append(f"unreadable_attachment: {name}: {exc}")
+        result.warnings.append(
+            _warning(WarningCode.UNREADABLE_ATTACHMENT, attachment.filename, str(exc))
+        )
     except Exception as exc:  # a corrupt file in any reader: report it, keep the message
-        result.warnings.append(f"unreadable_attachment: {name}: {type(exc).__name__}")
+        result.warnings.append(
+            _warning(WarningCode.UNREADABLE_ATTACHMENT, attachment.filename, type(exc).__name__)
+        )
     return result

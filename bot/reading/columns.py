@@ -44,6 +44,42 @@ def _cut(line: str, starts: list[int]) -> list[str]:
     return [squeeze(cell) for cell in cells]
 
 
+def _starts_row(
+    current: list[str], cells: list[str], has_address: bool, email_column: int | None
+) -> bool:
+    """Whether a line starts a new row rather than continuing the cells of the current one."""
+    current_has_address = any(_ADDRESS.search(c) for c in current)
+    return (current_has_address and (has_address or bool(cells[0]))) or (
+        email_column is None and bool(cells[0])
+    )
+
+
+def _add_line(
+    rows: list[list[str]], line: str, starts: list[int], email_column: int | None
+) -> None:
+    """A line under the header: a new row, or wrapped cells joined to the current row."""
+    cells = _cut(line.rstrip(), starts)
+    current = rows[-1] if rows else None
+    if current is None or _starts_row(current, cells, bool(_ADDRESS.search(line)), email_column):
+        rows.append(cells)
+        return
+    for position, cell in enumerate(cells):
+        if cell:
+            current[position] = f"{current[position]} {cell}".strip()
+
+
+def _table_under(header: list[tuple[int, str]], lines: list[str], index: int) -> tuple[Line, int]:
+    """The table whose rows start at ``index`` (up to a blank line), and where it ends."""
+    starts = [start for start, _ in header]
+    names = [text for _, text in header]
+    email_column = next((i for i, text in enumerate(names) if label_kind(text) == "email"), None)
+    rows: list[list[str]] = []
+    while index < len(lines) and lines[index].strip():
+        _add_line(rows, lines[index], starts, email_column)
+        index += 1
+    return (Table([names, *rows]) if rows else " | ".join(names)), index
+
+
 def column_tables(lines: list[str]) -> list[Line]:
     """The lines, with column-aligned tables turned into Table lines; other lines squeezed."""
     result: list[Line] = []
@@ -54,29 +90,6 @@ def column_tables(lines: list[str]) -> list[Line]:
             result.append(lines[index] if "\t" in lines[index] else squeeze(lines[index]))
             index += 1
             continue
-        starts = [start for start, _ in header]
-        names = [text for _, text in header]
-        email_column = next(
-            (i for i, text in enumerate(names) if label_kind(text) == "email"), None
-        )
-        rows: list[list[str]] = []
-        index += 1
-        while index < len(lines) and lines[index].strip():
-            cells = _cut(lines[index].rstrip(), starts)
-            has_address = bool(_ADDRESS.search(lines[index]))
-            current = rows[-1] if rows else None
-            current_has_address = current is not None and any(_ADDRESS.search(c) for c in current)
-            starts_row = (
-                current is None
-                or (current_has_address and (has_address or bool(cells[0])))
-                or (email_column is None and bool(cells[0]))
-            )
-            if starts_row:
-                rows.append(cells)
-            else:
-                for position, cell in enumerate(cells):
-                    if cell:
-                        current[position] = f"{current[position]} {cell}".strip()
-            index += 1
-        result.append(Table([names, *rows]) if rows else " | ".join(names))
+        table, index = _table_under(header, lines, index + 1)
+        result.append(table)
     return result

@@ -145,46 +145,66 @@ class _Reader:
                 if not tag:  # comments and processing instructions: keep their tail
                     writer.text(child.tail)
                 continue
-            if tag == "br":
-                writer.newline()
-            elif tag == "table":
-                self.result.has_table = True
-                if not in_cell and _is_data_table(child):
-                    self.result.has_data_table = True
-                    rows = [[self.cell_text(c) for c in _cells(r)] for r in _rows(child)]
-                    writer.table(Table([r for r in rows if any(r)]))
-                else:
-                    writer.newline()
-                    for row in _rows(child):
-                        for cell in _cells(row):
-                            self.walk_text(cell, writer, in_cell)
-                            writer.newline()
-            elif tag == "blockquote":
-                writer.newline()
-                writer.quote += 1
-                self.walk_text(child, writer, in_cell)
-                writer.newline()
-                writer.quote -= 1
-            elif tag == "a" and _mailto(child) is not None:
-                address = _mailto(child) or ""
-                label = squeeze(child.text_content())
-                if label and address and address.lower() not in label.lower():
-                    self.result.has_named_mailto = True
-                    writer.text(f"{label} <{address}>")
-                else:
-                    writer.text(label or address)
-            elif tag == "li":
-                writer.newline()
-                writer.text("- ")
-                self.walk_text(child, writer, in_cell)
-                writer.newline()
-            elif tag in _BLOCK or tag in ("tr", "td", "th"):
-                writer.newline()
-                self.walk_text(child, writer, in_cell)
-                writer.newline()
-            else:
-                self.walk_text(child, writer, in_cell)
+            self.element(child, tag, writer, in_cell)
             writer.text(child.tail)
+
+    def element(self, child, tag: str, writer: _Writer, in_cell: bool) -> None:
+        """Write one element: its lines, its table, its quote or its link."""
+        if tag == "br":
+            writer.newline()
+        elif tag == "table":
+            self.table(child, writer, in_cell)
+        elif tag == "blockquote":
+            self.blockquote(child, writer, in_cell)
+        elif tag == "a" and _mailto(child) is not None:
+            self.mailto_link(child, writer)
+        elif tag == "li":
+            writer.newline()
+            writer.text("- ")
+            self.walk_text(child, writer, in_cell)
+            writer.newline()
+        elif tag in _BLOCK or tag in ("tr", "td", "th"):
+            self.block(child, writer, in_cell)
+        else:
+            self.walk_text(child, writer, in_cell)
+
+    def block(self, element, writer: _Writer, in_cell: bool) -> None:
+        """An element on lines of its own."""
+        writer.newline()
+        self.walk_text(element, writer, in_cell)
+        writer.newline()
+
+    def blockquote(self, element, writer: _Writer, in_cell: bool) -> None:
+        """Quoted content: its lines are marked with '> '."""
+        writer.newline()
+        writer.quote += 1
+        self.walk_text(element, writer, in_cell)
+        writer.newline()
+        writer.quote -= 1
+
+    def table(self, table, writer: _Writer, in_cell: bool) -> None:
+        """A data table as a table; a layout table (or one inside a cell) read through."""
+        self.result.has_table = True
+        if not in_cell and _is_data_table(table):
+            self.result.has_data_table = True
+            rows = [[self.cell_text(c) for c in _cells(r)] for r in _rows(table)]
+            writer.table(Table([r for r in rows if any(r)]))
+            return
+        writer.newline()
+        for row in _rows(table):
+            for cell in _cells(row):
+                self.walk_text(cell, writer, in_cell)
+                writer.newline()
+
+    def mailto_link(self, link, writer: _Writer) -> None:
+        """``Text <address>`` when the link's text is not the address itself."""
+        address = _mailto(link) or ""
+        label = squeeze(link.text_content())
+        if label and address and address.lower() not in label.lower():
+            self.result.has_named_mailto = True
+            writer.text(f"{label} <{address}>")
+        else:
+            writer.text(label or address)
 
     def walk_text(self, element, writer: _Writer, in_cell: bool) -> None:
         writer.text(element.text)

@@ -173,6 +173,103 @@ def _split_signature(lines: list[Line], zone: str) -> list[Segment]:
     return [s for s in (Segment(zone, body), Segment("signature", signature)) if s.lines]
 
 
+@dataclass
+class _Boundary:
+    """Where earlier mail starts: how many lines its marker and header take, its header,
+    and whether it is forwarded mail (read) or reply history (not read)."""
+
+    size: int
+    header: dict[str, str]
+    forwarded: bool
+
+
+def _after_separator(lines: list[Line], index: int) -> tuple[int, list[Line]]:
+    """(lines taken, header lines) for a separator at ``index`` and the header block after it."""
+    start = index + 1
+    while start < len(lines) and not _text(lines[start]).strip():
+        start += 1
+    size = _header_block_at(lines, start) if start < len(lines) else 0
+    return (start - index) + size, list(lines[start : start + size])
+
+
+def _separator_forwards(separator: re.Match[str], forwarding: bool) -> bool:
+    """'Forwarded message' forwards; 'Original message' does too under a forward subject."""
+    what = (separator.groupdict().get("what") or "forward").lower()
+    return ("original" not in what and "origine" not in what) or forwarding
+
+
+class _ZoneSplitter:
+    """Walks the lines once, switching between own words, forwarded mail and history."""
+
+    def __init__(self, subject: str, own_addresses: set[str], own_domains: set[str]) -> None:
+        self.forwarding = bool(_FORWARD_SUBJECT.match(subject or ""))
+        self.replying = bool(_REPLY_SUBJECT.match(subject or "")) and not self.forwarding
+        self.own_addresses = own_addresses
+        self.own_domains = own_domains
+        self.segments: list[Segment] = []
+        self.mode = "own"  # own | forwarded | quoted
+        self.current = Segment("own")
+
+    def split(self, lines: list[Line]) -> list[Segment]:
+        index = 0
+        while index < len(lines):
+            index += self._take(lines, index)
+        self._close()
+        return _merge(self.segments)
+
+    def _take(self, lines: list[Line], index: int) -> int:
+        """Read the line at ``index`` (and the header block it opens); how many lines it took."""
+        boundary = self._boundary_at(lines, index)
+        if boundary is not None:
+            self.mode = "forwarded" if boundary.forwarded else "quoted"
+            self._close()
+            taken = list(lines[index : index + boundary.size])
+            self.segments.append(Segment("forward_header", taken, boundary.header))
+            return boundary.size
+        line = lines[index]
+        if self.mode != "quoted" and _is_quoted(line):
+            if self.mode == "own":
+                self._close()
+            self.segments.append(Segment("quoted", [line]))
+        else:
+            self.current.lines.append(line)
+        return 1
+
+    def _boundary_at(self, lines: list[Line], index: int) -> _Boundary | None:
+        """A separator, an attribution line or a header block starting at ``index``."""
+        text = _text(lines[index])
+        separator = _SEPARATOR.match(text) or _FORWARD_INTRO.match(text)
+        if separator:
+            size, header_lines = _after_separator(lines, index)
+            forwarded = _separator_forwards(separator, self.forwarding)
+        elif wrote := _wrote_line(lines, index):
+            size, header_lines, forwarded = wrote, [], False
+        elif block := _header_block_at(lines, index):
+            size, header_lines = block, list(lines[index : index + block])
+            forwarded = self.forwarding or (not self.replying and self.mode != "quoted")
+        else:
+            return None
+        header = _parse_header(header_lines)
+        # Inside history everything is history; a secretariat notification is never forwarded.
+        forwarded = forwarded and self.mode != "quoted" and not self._from_secretariat(header)
+        return _Boundary(size, header, forwarded)
+
+    def _close(self) -> None:
+        """The current run of lines ends; own and forwarded runs lose their signature."""
+        if self.current.lines:
+            if self.current.zone in ("own", "forwarded"):
+                self.segments.extend(_split_signature(self.current.lines, self.current.zone))
+            else:
+                self.segments.append(self.current)
+        self.current = Segment(self.mode)
+
+    def _from_secretariat(self, header: dict[str, str]) -> bool:
+        sender = header.get("from", "").lower()
+        return any(a in sender for a in self.own_addresses) or any(
+            f"@{d}" in sender or f".{d}" in sender for d in self.own_domains
+        )
+
+
 def split_zones(
     lines: list[Line],
     subject: str = "",
@@ -180,78 +277,7 @@ def split_zones(
     own_domains: set[str] | None = None,
 ) -> list[Segment]:
     """Cut a message body into zones; see the module docstring for their meaning."""
-    own_addresses = own_addresses or set()
-    own_domains = own_domains or set()
-    forwarding = bool(_FORWARD_SUBJECT.match(subject or ""))
-    replying = bool(_REPLY_SUBJECT.match(subject or "")) and not forwarding
-    segments: list[Segment] = []
-    current = Segment("own")
-    mode = "own"  # own | forwarded | quoted
-    index = 0
-
-    def close() -> None:
-        nonlocal current
-        if current.lines:
-            if current.zone in ("own", "forwarded"):
-                segments.extend(_split_signature(current.lines, current.zone))
-            else:
-                segments.append(current)
-        current = Segment(mode)
-
-    def from_secretariat(header: dict[str, str]) -> bool:
-        sender = header.get("from", "").lower()
-        return any(a in sender for a in own_addresses) or any(
-            f"@{d}" in sender or f".{d}" in sender for d in own_domains
-        )
-
-    while index < len(lines):
-        line = lines[index]
-        text = _text(line)
-        separator = _SEPARATOR.match(text) or _FORWARD_INTRO.match(text)
-        wrote = 0 if separator else _wrote_line(lines, index)
-        block = 0 if (separator or wrote) else _header_block_at(lines, index)
-        if separator or wrote or block:
-            is_forward = False
-            if separator:
-                what = (separator.groupdict().get("what") or "forward").lower()
-                is_forward = "original" not in what and "origine" not in what or forwarding
-            elif block:
-                is_forward = forwarding or (not replying and mode != "quoted")
-            if mode == "quoted":
-                is_forward = False
-            skip = wrote or 1
-            header_lines: list[Line] = []
-            if separator:
-                start = index + 1
-                while start < len(lines) and not _text(lines[start]).strip():
-                    start += 1
-                size = _header_block_at(lines, start) if start < len(lines) else 0
-                header_lines = list(lines[start : start + size])
-                skip = (start - index) + size
-            elif block:
-                header_lines = list(lines[index : index + block])
-                skip = block
-            header = _parse_header(header_lines)
-            if is_forward and from_secretariat(header):
-                is_forward = False
-            mode = "forwarded" if is_forward else "quoted"
-            close()
-            segments.append(Segment("forward_header", list(lines[index : index + skip]), header))
-            index += skip
-            continue
-        if mode == "own" and _is_quoted(line):
-            close()
-            segments.append(Segment("quoted", [line]))
-            index += 1
-            continue
-        if mode == "forwarded" and _is_quoted(line):
-            segments.append(Segment("quoted", [line]))
-            index += 1
-            continue
-        current.lines.append(line)
-        index += 1
-    close()
-    return _merge(segments)
+    return _ZoneSplitter(subject, own_addresses or set(), own_domains or set()).split(lines)
 
 
 def _merge(segments: list[Segment]) -> list[Segment]:

@@ -16,9 +16,18 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from bot.app import Services
 from bot.notify.outbox.queue import enqueue
-from bot.processing.message import Services
 from bot.store.models import InboundMessage, MailboxState, OutboxMail, Participant, utcnow
+from bot.vocab import (
+    NOMINATING_KINDS,
+    AuthResult,
+    Kind,
+    MailStatus,
+    Outcome,
+    ParticipantStatus,
+    ReasonCode,
+)
 
 
 @dataclass
@@ -37,9 +46,29 @@ class Digest:
     outbox_failed: list[dict] = field(default_factory=list)
     outbox_error: str | None = None
     inboxes: list[dict] = field(default_factory=list)
+    # Delivery reports citing no mail we sent (forged, or about someone else's mail).
+    unmatched_bounces: list[dict] = field(default_factory=list)
 
     def context(self) -> dict:
         return {"digest": self}
+
+
+def unmatched_bounces(messages: list[InboundMessage]) -> list[dict]:
+    """The delivery reports among ``messages`` that were recorded as unmatched."""
+    found = []
+    for m in messages:
+        codes = {r.get("code"): r for r in m.reasons or [] if isinstance(r, dict)}
+        reason = codes.get(ReasonCode.UNMATCHED_BOUNCE)
+        if m.kind == Kind.BOUNCE and reason is not None:
+            found.append(
+                {
+                    "received_at": m.received_at,
+                    "from": m.from_email,
+                    "subject": m.subject,
+                    "addresses": reason.get("addresses", ""),
+                }
+            )
+    return found
 
 
 def build_digest(services: Services, now: datetime | None = None) -> Digest:
@@ -54,12 +83,13 @@ def build_digest(services: Services, now: datetime | None = None) -> Digest:
         ).all()
         digest.outcomes = Counter(m.outcome for m in recent)
         digest.unverified = sum(
-            1 for m in recent if m.auth_result == "none" and m.kind in ("nomination", "withdrawal")
+            1 for m in recent if m.auth_result == AuthResult.NONE and m.kind in NOMINATING_KINDS
         )
+        digest.unmatched_bounces = unmatched_bounces(recent)
         digest.errors = [
             {"subject": m.subject, "from": m.from_email, "error": m.error}
             for m in recent
-            if m.outcome == "error"
+            if m.outcome == Outcome.ERROR
         ]
         counts = session.exec(
             select(Participant.event_slug, Participant.status, func.count()).group_by(
@@ -81,11 +111,13 @@ def build_digest(services: Services, now: datetime | None = None) -> Digest:
                 "reasons": list(p.reasons),
             }
             for p in session.exec(
-                select(Participant).where(Participant.status == "pending").order_by(Participant.id)
+                select(Participant)
+                .where(Participant.status == ParticipantStatus.PENDING)
+                .order_by(Participant.id)
             ).all()
         ]
         waiting = session.exec(
-            select(OutboxMail).where(OutboxMail.status.in_(("queued", "sending")))
+            select(OutboxMail).where(OutboxMail.status.in_((MailStatus.QUEUED, MailStatus.SENDING)))
         ).all()
         digest.outbox_waiting = len(waiting)
         digest.outbox_error = next((m.last_error for m in waiting if m.last_error), None)
@@ -93,7 +125,7 @@ def build_digest(services: Services, now: datetime | None = None) -> Digest:
             {"to": m.to_email, "subject": m.subject, "error": m.last_error}
             for m in session.exec(
                 select(OutboxMail).where(
-                    OutboxMail.status == "failed", OutboxMail.created_at >= since
+                    OutboxMail.status == MailStatus.FAILED, OutboxMail.created_at >= since
                 )
             ).all()
         ]

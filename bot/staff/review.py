@@ -9,12 +9,19 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from bot.app import Services
 from bot.errors import UserError
+from bot.notify.context import event_view, person
+from bot.notify.languages import nominator_languages
 from bot.notify.outbox.queue import enqueue
-from bot.processing.message import Services, _event_view, _person
 from bot.store.models import Decision, InboundMessage, Nomination, Participant, utcnow
+from bot.vocab import Change, ParticipantStatus, Template
 
-STATUS_OF_ACTION = {"accept": "confirmed", "reject": "rejected", "withdraw": "withdrawn"}
+STATUS_OF_ACTION = {
+    Change.ACCEPT: ParticipantStatus.CONFIRMED,
+    Change.REJECT: ParticipantStatus.REJECTED,
+    Change.WITHDRAW: ParticipantStatus.WITHDRAWN,
+}
 
 
 @dataclass
@@ -35,7 +42,7 @@ def review_queue(services: Services) -> list[ReviewItem]:
     with Session(services.engine) as session:
         rows = session.exec(
             select(Participant)
-            .where(Participant.status == "pending")
+            .where(Participant.status == ParticipantStatus.PENDING)
             .order_by(Participant.event_slug, Participant.id)
         ).all()
         items = []
@@ -68,7 +75,7 @@ def find_participants(session: Session, target: str, event: str | None) -> list[
 def decide_participant(
     services: Services,
     target: str,
-    action: str,
+    action: Change,
     reason: str | None,
     event: str | None = None,
     who: str | None = None,
@@ -97,11 +104,12 @@ def decide_participant(
         event_rule = services.event(row.event_slug)
         if event_rule is not None:
             context = {
-                "event": _event_view(event_rule),
-                "participant": _person(row),
+                "event": event_view(event_rule),
+                "participant": person(row),
                 "action": action,
                 "reason": reason,
             }
+            languages = nominator_languages(session, row, event_rule)
             recipients = [(row.email, row.name)]
             if row.nominated_by and row.nominated_by != row.email:
                 recipients.append((row.nominated_by, None))
@@ -114,8 +122,8 @@ def decide_participant(
                     services.writer,
                     to=address,
                     to_name=name,
-                    template="decision",
-                    languages=(event_rule.spec.language,),
+                    template=Template.DECISION,
+                    languages=languages,
                     context={**context, "recipient_name": name},
                     participant_id=row.id,
                 )

@@ -22,7 +22,6 @@ from bot.reading.names import split_honorifics
 from bot.store.models import FocalPoint, utcnow
 
 CSV_COLUMNS = ("country", "role", "name", "email", "organization", "language")
-CPB_ROLES = ("CPB-FP1", "CPB-FP2")
 _COUNTRY = re.compile(r"^(?:[A-Z]{2}|ORG:[A-Za-z0-9_.-]{1,60})$")
 _ROLE = re.compile(r"^[A-Z][A-Z0-9-]{1,31}$")
 
@@ -202,12 +201,13 @@ def roles_of(session: Session, email: str) -> list[FocalPoint]:
     return list(session.exec(select(FocalPoint).where(FocalPoint.email == email.lower())).all())
 
 
-def governments_with_cpb_focal_point(session: Session, countries: set[str]) -> set[str]:
-    if not countries:
+def governments_with_role(session: Session, countries: set[str], roles: list[str]) -> set[str]:
+    """Which of ``countries`` have somebody holding one of ``roles`` in the directory."""
+    if not countries or not roles:
         return set()
     rows = session.exec(
         select(FocalPoint.country).where(
-            FocalPoint.country.in_(countries), FocalPoint.role.in_(CPB_ROLES)
+            FocalPoint.country.in_(countries), FocalPoint.role.in_(roles)
         )
     ).all()
     return set(rows)

@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.vocab import MailStatus
+
 
 def utcnow() -> datetime:
     """The current time in UTC, the form every column stores."""
@@ -169,10 +171,12 @@ class OutboxMail(SQLModel, table=True):
     to_email: str = Field(index=True, max_length=320)
     subject: str
     message_id: str = Field(unique=True, max_length=998)
+    # Random; names the row in its VERP return path (bot.notify.outbox.verp).
+    bounce_token: str | None = Field(default=None, unique=True, index=True, max_length=32)
     inbound_message_id: int | None = Field(default=None, foreign_key="inbound_message.id")
     participant_id: int | None = Field(default=None, foreign_key="participant.id")
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    status: str = Field(default="queued", index=True, max_length=16)
+    status: str = Field(default=MailStatus.QUEUED, index=True, max_length=16)
     attempts: int = 0
     next_attempt_at: datetime | None = None
     last_error: str | None = None

@@ -17,7 +17,7 @@ TEMPLATES = ROOT / "templates"
 @pytest.fixture
 def writer() -> MailWriter:
     return MailWriter(
-        TEMPLATES, "CBD Secretariat <nominations@cbd.int>", "secretariat@cbd.int", "cbd.int"
+        None, "CBD Secretariat <nominations@cbd.int>", "secretariat@cbd.int", "cbd.int"
     )
 
 
@@ -40,6 +40,9 @@ def context(**extra) -> dict:
             "timezone": "America/Toronto",
             "references": [],
             "deadline": datetime(2025, 7, 12, 3, 59, 59, tzinfo=UTC),
+            "nominating_roles": ["CPB-FP1", "CPB-FP2", "ORG-HEAD", "IPLC"],
+            "fallback_roles": ["CBD-FP1", "CBD-FP2"],
+            "fallback_blocked_by": ["CPB-FP1", "CPB-FP2"],
         },
         confirmed=[person],
         pending=[person],
@@ -48,7 +51,8 @@ def context(**extra) -> dict:
         withdrawn=[],
         not_found=[],
         missing=[],
-        problems=[],
+        problems=[{"code": "no_text_layer", "file": "scan.pdf"}],
+        reasons=[{"code": "not_in_directory"}],
         reason="",
         secretariat="secretariat@cbd.int",
         received=datetime(2025, 7, 9, tzinfo=UTC),
@@ -147,12 +151,14 @@ def test_language_follows_the_sender_then_falls_back(writer):
         )
     )
     assert german["Content-Language"] == "es"
-    assert writer.language_for("confirmation", "zh") == "en"
+    assert writer.language_for("confirmation", "de") == "en"
+    assert writer.language_for("confirmation", "zh") == "zh"
 
 
-@pytest.mark.parametrize("language", ["en", "fr", "es"])
+@pytest.mark.parametrize("language", sorted(p.name for p in TEMPLATES.iterdir() if p.is_dir()))
 @pytest.mark.parametrize(
-    "name", sorted({p.name.split(".")[0] for p in (TEMPLATES / "en").glob("*.txt.j2")})
+    "name",
+    sorted({p.name.split(".")[0] for p in (TEMPLATES / "en").glob("*.txt.j2")} - {"_reasons"}),
 )
 def test_every_template_renders_in_every_language(writer, language, name):
     staff = Digest(
@@ -169,7 +175,15 @@ def test_every_template_renders_in_every_language(writer, language, name):
                 "name": "Carmen Tello",
                 "email": "ctello@inia.gob.pe",
                 "flags": ["late"],
-                "reasons": ["received after the deadline"],
+                "reasons": [
+                    {
+                        "code": "late",
+                        "received": "2025-07-12 10:05",
+                        "deadline": "2025-07-11 23:59",
+                        "timezone": "America/Toronto",
+                    },
+                    "received after the deadline",  # a row written before reasons had codes
+                ],
             }
         ],
         inboxes=[
@@ -196,3 +210,47 @@ def test_reply_subject_is_not_prefixed_twice():
     assert reply_subject("RE: Nomination") == "RE: Nomination"
     assert reply_subject("Réf: Désignation") == "Réf: Désignation"
     assert reply_subject("") == "Re: your message"
+
+
+def test_reasons_and_role_labels_are_escaped_in_html(writer):
+    evil = "<b>X</b>"
+    reasons = [{"code": "role_not_nominating", "roles": evil, "nominating_roles": "CPB-FP1"}]
+    rendered = writer.compose(
+        to="a@b.org",
+        to_name=None,
+        name="unauthorized",
+        languages=("fr",),
+        context=context(reasons=reasons),
+    )
+    message = parsed(rendered)
+    html = message.get_body(("html",)).get_content()
+    assert "<b>X" not in html and "&lt;b&gt;X&lt;/b&gt;" in html
+    assert evil in message.get_body(("plain",)).get_content()  # plain text stays as written
+
+
+def test_the_digest_words_reasons_in_english(writer):
+    staff = Digest(
+        day=date(2025, 7, 12),
+        since=datetime(2025, 7, 11, tzinfo=UTC),
+        pending=[
+            {
+                "id": 3,
+                "event": "cb-forum-2025",
+                "name": "Carmen Tello",
+                "email": "ctello@inia.gob.pe",
+                "flags": ["over_quota"],
+                "reasons": [
+                    {
+                        "code": "over_quota",
+                        "country": "PE",
+                        "limit": "2",
+                        "already": "2",
+                        "more": "1",
+                    }
+                ],
+            }
+        ],
+    )
+    text, _, _ = writer.render("digest", "en", {"digest": staff})
+    assert "limited to 2 (Peru" in text
+    assert writer.describe_reason({"code": "reply_cap", "cap": "10"}, "en").startswith("The sender")

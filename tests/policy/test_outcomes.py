@@ -419,13 +419,13 @@ def test_unknown_personal_address_is_unauthorized(desk):
     ],
     ids=["dmarc-fail", "forged-lower-pass"],
 )
-def test_forged_focal_point_is_ignored_and_never_answered(desk, name, nominees):
+def test_forged_focal_point_is_held_and_never_answered(desk, name, nominees):
     delivered = desk.deliver(name, ON_TIME)
 
     desk.poll()
 
     message = desk.message(name)
-    assert message["outcome"] == "ignored"
+    assert message["outcome"] == "held"
     assert message["replies"] == []
     assert desk.sent() == []  # nothing to the forged address, its Reply-To or the nominees
     assert desk.outbox_rows() == []  # …and nothing waiting to be sent either

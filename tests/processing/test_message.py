@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-import shutil
 
 from openpyxl import load_workbook
 
@@ -22,37 +21,6 @@ def _nomination(tmp_path, number: int) -> str:
     path = tmp_path / f"nomination-{number}.eml"
     path.write_text(raw)
     return str(path)
-
-
-def test_a_bounce_marks_the_participant_and_tells_the_nominator(maildir_bot):
-    bot = maildir_bot
-    bot.run("inbox", "append", str(E2E / "kenya.eml"))
-    bot.run("poll")
-    sent_before = len(bot.outbox())
-    bot.run("inbox", "append", str(PIPELINE / "bounce-jane.eml"))
-
-    bot.run("poll")
-
-    jane = bot.participants()["jane.mwangi@biosafetykenya.go.ke"]
-    assert "undeliverable" in jane["flags"] and jane["status"] == "confirmed"
-    new = bot.outbox()[sent_before:]
-    assert [str(m["To"]) for m in new] == ["s.kiprono@environment.go.ke"]
-    assert "could not be delivered" in new[0].get_body(("plain",)).get_content()
-    assert new[0]["Auto-Submitted"] == "auto-generated"
-    bounce = bot.messages()[-1]
-    assert (bounce["kind"], bounce["outcome"], bounce["replies"]) == ("bounce", "ignored", [])
-    processed = bot.config.parent / "inbox" / ".Nominations-Processed" / "cur"
-    assert len(list(processed.iterdir())) == 2
-
-    again = bot.config.parent / "second-bounce.eml"
-    again.write_bytes(
-        (PIPELINE / "bounce-jane.eml")
-        .read_bytes()
-        .replace(b"<20250709140511.8E2C1A0B3@", b"<20250710090000.11AA22BB3@")
-    )
-    bot.run("inbox", "append", str(again))
-    bot.run("poll")
-    assert len(bot.outbox()) == sent_before + 1  # a second bounce tells nobody twice
 
 
 def test_our_own_mail_coming_back_is_never_answered(maildir_bot):
@@ -126,10 +94,15 @@ def test_exports_never_turn_text_into_spreadsheet_formulas(maildir_bot, tmp_path
 def test_a_failure_on_one_message_is_recorded_and_the_loop_goes_on(
     tmp_path, database_url, rules_dir
 ):
+    # A site template that passes the start-up check but fails on one real message.
     templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
-    for language in ("en", "fr", "es"):
-        (templates / language / "confirmation.txt.j2").unlink()  # a template lost by staff
+    (templates / "en").mkdir(parents=True)
+    (templates / "en" / "confirmation.txt.j2").write_text(
+        (ROOT / "templates" / "en" / "confirmation.txt.j2").read_text(encoding="utf-8")
+        + '{% if confirmed and confirmed[0].email.endswith("biosafetykenya.go.ke") %}'
+        + "{{ boom }}{% endif %}\n",
+        encoding="utf-8",
+    )
     config = write_config(
         tmp_path / "config.toml",
         {
@@ -183,25 +156,11 @@ def test_no_authentication_results_means_unverified_only_when_configured(tmp_pat
     assert [m["outcome"] for m in lenient.messages()] == ["accepted"]
 
     strict = run(require=True)
-    assert [m["outcome"] for m in strict.messages()] == ["ignored"]
+    assert [m["outcome"] for m in strict.messages()] == ["held"]
     assert {p["status"] for p in strict.participants().values()} == {"pending"}
     assert all("needs_review" in p["flags"] for p in strict.participants().values())
     assert strict.outbox() == []
-    assert "sender could not be verified" in strict.run("review").stdout
-
-
-def test_a_bounce_about_an_address_never_mailed_changes_nothing(maildir_bot):
-    bot = maildir_bot
-    bot.run("inbox", "append", str(ROOT / "examples" / "inbox" / "04-peru-late.eml"))
-    bot.run("poll")  # ctello@inia.gob.pe is pending (late): the bot has not written to her
-    before = len(bot.outbox())
-    bot.run("inbox", "append", str(PIPELINE / "bounce-for-an-address-never-mailed.eml"))
-
-    bot.run("poll")
-
-    assert bot.participants()["ctello@inia.gob.pe"]["flags"] == ["late"]
-    assert len(bot.outbox()) == before  # no bounce notice to the focal point
-    assert bot.messages()[-1]["kind"] == "bounce"
+    assert "could not be verified" in strict.run("review").stdout
 
 
 def test_an_overlong_sender_address_does_not_stop_the_mailbox(maildir_bot):

@@ -2,6 +2,9 @@
 
 import json
 import subprocess
+from pathlib import Path
+
+import pytest
 
 from bench.extraction import CORPUS, RULES, corpus_files, evaluate
 from tests.conftest import NOMBOT, ROOT, bot_env, write_config
@@ -21,6 +24,15 @@ def test_corpus_is_large_enough_and_complete():
             "bounced",
             "warnings",
         }, path.name
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda path: path.name)
+def test_each_message_reads_as_labelled(path: Path):
+    """One message against its label: participants (addresses, names, title, organization,
+    country, source), names without address, kind, event, language, withdrawn, bounced and
+    warning codes. Fails with the message's file name and every difference."""
+    problems = evaluate([path]).problems
+    assert problems == [], "\n".join(problems)
 
 
 def test_extraction_meets_the_thresholds():

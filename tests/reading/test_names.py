@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.reading.names import looks_like_name, name_from_display, normalise_name
+from bot.reading.names import looks_like_name, name_from_display, normalise_name, same_person
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,35 @@ def test_display_names_from_headers():
     assert name_from_display('"Dr. Jane Mwangi"') == ("Jane Mwangi", "Dr.")
     assert name_from_display("secretariat") == (None, None)
     assert name_from_display("jane@x.org") == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("display", "name"),
+    [
+        ("KAMAU SMITH, Peter", "Peter Kamau Smith"),  # a family name in capitals moves
+        ("Mwangi Kamau, Jane", "Mwangi Kamau Jane"),  # two words, not capitals: left in order
+        ("Mwangi, Jane, PhD", "Jane Mwangi"),  # post-nominals off before the comma counts
+    ],
+)
+def test_family_name_first_in_display_names(display, name):
+    assert name_from_display(display) == (name, None)
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("Jean LE GALL", "Jean Le Gall"),  # an article opening a family name stays capital
+        ("María de LA CRUZ", "María de la Cruz"),  # after a preposition it is a particle
+        ("Jane 2 Mwangi", None),
+        ("Jane Mwangi (KEPHIS)", "Jane Mwangi"),
+    ],
+)
+def test_articles_particles_and_notes(written, name):
+    assert normalise_name(written)[0] == name
+
+
+def test_same_person_ignores_accents_order_case_and_initials():
+    assert same_person("José GARCÍA", "Garcia Jose")
+    assert same_person("Dr J. Mwangi", "Mwangi")
+    assert not same_person("Jane Mwangi", "Peter Mwangi")
+    assert not same_person(None, "Jane")

@@ -55,3 +55,63 @@ def test_spanish_and_french_separators():
             "Para: Z <z@y.org>\n\nNombre: Ana\n"
         )
         assert [z for z, _ in zones(text)][-1] == "forwarded"
+
+
+ORIGINAL_MESSAGE = (
+    "See below.\n\n-----Original Message-----\nFrom: Ana Ruiz <ana@inia.gob.pe>\n"
+    "Sent: Monday\nTo: Rosa <r@minam.gob.pe>\nSubject: Nominados\n\n"
+    "- Carmen Tello (ctello@inia.gob.pe)\n"
+)
+
+
+def test_an_original_message_is_forwarded_only_under_a_forward_subject():
+    assert [z for z, _ in zones(ORIGINAL_MESSAGE, "FW: Nominados")] == [
+        "own",
+        "forward_header",
+        "forwarded",
+    ]
+    assert [z for z, _ in zones(ORIGINAL_MESSAGE, "RE: Nominados")][-1] == "quoted"
+    assert [z for z, _ in zones(ORIGINAL_MESSAGE, "")][-1] == "quoted"
+
+
+def test_a_bare_header_block_is_history_in_a_reply_and_forwarded_otherwise():
+    text = ORIGINAL_MESSAGE.replace("-----Original Message-----\n", "")
+    assert zones(text, "RE: Nominados")[1:] == [
+        (
+            "forward_header",
+            "From: Ana Ruiz <ana@inia.gob.pe> / Sent: Monday / To: Rosa <r@minam.gob.pe> / "
+            "Subject: Nominados",
+        ),
+        ("quoted", "- Carmen Tello (ctello@inia.gob.pe)"),
+    ]
+    assert [z for z, _ in zones(text, "")][-1] == "forwarded"
+
+
+def test_quoted_lines_inside_a_forward_are_set_apart_and_the_forward_goes_on():
+    text = (
+        "FYI\n\n---------- Forwarded message ---------\nFrom: Ana <ana@inia.gob.pe>\n"
+        "Date: hoy\nSubject: Lista\nTo: Z <z@y.org>\n\n"
+        "Nombre: Carmen\n> old line\nCorreo: c@inia.gob.pe\n"
+    )
+    assert zones(text)[2:] == [
+        ("quoted", "> old line"),
+        ("forwarded", "Nombre: Carmen / Correo: c@inia.gob.pe"),
+    ]
+
+
+def test_an_attribution_on_two_lines_and_everything_after_history_is_history():
+    text = (
+        "FYI\n\n---------- Forwarded message ---------\nFrom: Ana <ana@inia.gob.pe>\n"
+        "Date: hoy\nSubject: Lista\nTo: Z <z@y.org>\n\nText\nOn Fri, Ana\nRuiz wrote:\n> x\n"
+        "From: Q <q@y.org>\nSent: Monday\nTo: R <r@y.org>\nSubject: S\n\nold\n"
+    )
+    assert [z for z, _ in zones(text)] == [
+        "own",
+        "forward_header",
+        "forwarded",
+        "forward_header",
+        "quoted",
+        "forward_header",
+        "quoted",
+    ]
+    assert zones(text)[3] == ("forward_header", "On Fri, Ana / Ruiz wrote:")

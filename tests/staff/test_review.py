@@ -20,7 +20,7 @@ def test_review_shows_pending_with_reasons_and_decisions_stick(maildir_bot):
     assert "ctello@inia.gob.pe" in queue and "late" in queue
     assert "after the deadline 2025-07-11 23:59 (America/Toronto)" in queue
     assert "daniel.mensah.gh@gmail.com" in queue and "unauthorized_sender" in queue
-    assert "sender is not in the focal-point directory" in queue
+    assert "is not listed in our directory of national focal points" in queue
     assert "jane.mwangi@biosafetykenya.go.ke" not in queue  # confirmed: not for review
     assert "2 pending" in queue
 

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from bot.errors import UserError
 from bot.store.db import open_database
 from bot.store.directory import (
-    governments_with_cpb_focal_point,
+    governments_with_role,
     import_entries,
     read_bch_json,
     read_csv,
@@ -61,7 +61,7 @@ def test_import_replaces_everything_and_reports_the_change(database_url):
             "CPB-FP1",
             "BCH-FP",
         }
-        assert governments_with_cpb_focal_point(session, {"KE", "GH"}) == {"KE"}
+        assert governments_with_role(session, {"KE", "GH"}, ["CPB-FP1", "CPB-FP2"]) == {"KE"}
 
 
 def test_a_bad_line_stops_the_import_and_changes_nothing(tmp_path, database_url):

@@ -4,7 +4,8 @@ A row is claimed (``queued`` → ``sending``) in its own transaction before the 
 sees it, and every later update is guarded by that claim, so two flushes (threads or
 processes) never send or rewrite the same row; a claim left by a killed process is taken
 back after ``STALE_CLAIM``. A recipient's temporary refusal is retried with exponential
-back-off; the per-minute cap counts what every process sent in the last minute.
+back-off; the per-minute cap counts what every process sent in the last minute. With
+``outbox.bounce_address`` each mail's envelope sender is its row's VERP return path.
 """
 
 import logging
@@ -18,6 +19,7 @@ from sqlmodel import Session, select
 
 from bot.config import Config
 from bot.notify.outbox import PermanentFailure, TemporaryFailure, open_transport
+from bot.notify.outbox.verp import envelope_sender
 from bot.store.models import OutboxMail, utcnow
 
 log = logging.getLogger(__name__)
@@ -147,7 +149,10 @@ def flush_outbox(
             if not _claim(engine, row):
                 continue
             try:
-                transport.send(row.id, config.sender_address, row.to_email, row.data)
+                sender = envelope_sender(
+                    config.sender_address, config.outbox.bounce_address, row.bounce_token
+                )
+                transport.send(row.id, sender, row.to_email, row.data)
             except PermanentFailure as exc:
                 log.warning("outbox: mail %s to %s refused: %s", row.id, row.to_email, exc)
                 _release(

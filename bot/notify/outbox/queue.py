@@ -2,6 +2,7 @@
 
 from sqlmodel import Session
 
+from bot.notify.outbox.verp import new_token
 from bot.notify.writer import MailWriter, Original
 from bot.store.models import OutboxMail
 
@@ -36,6 +37,7 @@ def enqueue(
         to_email=to,
         subject=rendered.subject,
         message_id=rendered.message_id,
+        bounce_token=new_token(),
         inbound_message_id=inbound_message_id,
         participant_id=participant_id,
         data=rendered.data,

@@ -1,0 +1,34 @@
+"""Rules about the message itself: is it the bot's to decide at all?"""
+
+from bot.policy.facts import Facts
+from bot.policy.rule import Hit, Rule, hit
+from bot.vocab import ROBOT_KINDS, Kind, ReasonCode
+
+
+def robot(facts: Facts) -> Hit | None:
+    """Automatic replies and bounces are never answered."""
+    kind = facts.analysis.kind
+    if kind in ROBOT_KINDS:
+        return hit(ReasonCode.ROBOT, detail=facts.analysis.robot_reason or kind)
+    return None
+
+
+def not_a_nomination(facts: Facts) -> Hit | None:
+    """Mail that nominates nobody is left to staff."""
+    if facts.analysis.kind == Kind.OTHER:
+        return hit(ReasonCode.NOT_A_NOMINATION, detail=facts.analysis.robot_reason)
+    return None
+
+
+def no_open_event(facts: Facts) -> Hit | None:
+    """A nomination that answers no open call for nominations is not the bot's."""
+    if facts.event is None:
+        return hit(ReasonCode.NO_OPEN_EVENT, detail=facts.analysis.route_reason or "no match")
+    return None
+
+
+RULES = [
+    Rule("robot", robot.__doc__, robot),
+    Rule("not_a_nomination", not_a_nomination.__doc__, not_a_nomination),
+    Rule("no_open_event", no_open_event.__doc__, no_open_event),
+]

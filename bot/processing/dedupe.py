@@ -1,0 +1,30 @@
+"""The idempotency key of a fetched message: the same message delivered twice — under a
+new UID, into another folder, or after a crash — is recognised and not decided again."""
+
+import hashlib
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+
+from bot.text import clean_header
+
+
+def _header_info(raw: bytes) -> tuple[str | None, bytes]:
+    """Message-ID and body bytes, cheaply, for the idempotency key."""
+    headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
+    message_id = clean_header(str(headers.get("Message-ID", ""))) or None
+    split = raw.find(b"\r\n\r\n")
+    split = split + 4 if split != -1 else raw.find(b"\n\n") + 2
+    return message_id, raw[split:] if split > 1 else b""
+
+
+def dedupe_key(raw: bytes) -> tuple[str, str, str | None]:
+    """(dedupe key, content hash, Message-ID): the same message delivered twice shares a key."""
+    content_hash = hashlib.sha256(raw).hexdigest()
+    message_id, body = _header_info(raw)
+    if message_id:
+        key = hashlib.sha256(
+            message_id.encode() + b"\0" + hashlib.sha256(body).digest()
+        ).hexdigest()
+    else:
+        key = content_hash
+    return key, content_hash, message_id

@@ -1,0 +1,86 @@
+"""One address on a line of text: whose it is, as written beside it.
+
+"Dr. Jane Mwangi, Ministry of Environment, jane@…", "jane@… (Jane Mwangi)",
+"MITCHELL, Keisha <k.mitchell@…>": the name is looked for before the address (whole
+segments first, then names inside text), then in brackets or right after it; the
+organization stands between the name and the address, or right after the address.
+"""
+
+import re
+
+from bot.reading.addresses import Found
+from bot.reading.candidates import Candidate
+from bot.reading.names import normalise_name
+from bot.reading.names_in_text import inverted_name, name_in, segments, strip_list_marker
+from bot.reading.organizations import first_institution
+
+_MAILTO_AT_END = re.compile(r"mailto:\s*$", re.I)
+_BRACKETED_AFTER = re.compile(r"^\s*[)\]>]?\s*[(\[]\s*([^()\[\]]{2,80})[)\]]")
+_PUNCTUATION_AFTER = re.compile(r"^\s*[)\]>]?\s*[-–—:,]?\s*")
+_SEGMENT_AFTER = re.compile(r"^\s*[)\]>]?\s*[,;|–—-]\s*([^,;|()]{3,120})")
+
+# (name, title, index of the segment that held the name)
+_NameFound = tuple[str | None, str | None, int | None]
+
+
+def _text_before(before: str) -> str:
+    """What precedes the address, without 'mailto:', an opening bracket or separators."""
+    before = _MAILTO_AT_END.sub("", before)
+    stripped = before.rstrip()
+    if stripped.endswith(("<", "(", "[")):
+        stripped = stripped[:-1]
+    return stripped.rstrip(" -–—:|,;")
+
+
+def _name_before(parts: list[str]) -> _NameFound:
+    """A family-first pair, then a whole segment, then a name inside the nearest segment."""
+    inverted = inverted_name(parts)
+    if inverted:
+        return inverted[0], inverted[1], 1
+    for index, part in enumerate(parts):
+        whole, title = normalise_name(strip_list_marker(part))
+        if whole and len(whole.split()) >= 2:
+            return whole, title, index
+    for index in range(len(parts) - 1, -1, -1):
+        name, title = name_in(parts[index])
+        if name:
+            return name, title, index
+    return None, None, None
+
+
+def _name_after(after: str) -> tuple[str | None, str | None]:
+    """'jane@… (Jane Mwangi)' or 'jane@… - Jane Mwangi'; the title may come without a name."""
+    inside = _BRACKETED_AFTER.match(after)
+    if inside:
+        name, title = name_in(inside.group(1))
+        if name:
+            return name, title
+    for part in segments(_PUNCTUATION_AFTER.sub("", after))[:1]:
+        name, title = normalise_name(part)
+        if name and len(name.split()) < 2:
+            name = None
+        return name, title
+    return None, None
+
+
+def _organization_near(parts: list[str], name_index: int | None, after: str) -> str | None:
+    nearby = parts[name_index + 1 :] if name_index is not None else parts[-1:]
+    following = _SEGMENT_AFTER.match(after)
+    if following:
+        nearby = [*nearby, following.group(1)]
+    return first_institution(nearby)
+
+
+def candidate_on_line(
+    line: str, found: Found, previous: Found | None, following: Found | None, source: str
+) -> Candidate:
+    """The candidate for ``found``, reading only the text between its neighbouring addresses."""
+    before = line[previous.end if previous else 0 : found.start]
+    after = line[found.end : following.start if following else len(line)]
+    parts = segments(_text_before(before))
+    name, title, name_index = _name_before(parts)
+    if not name:
+        name, title = _name_after(after)
+    candidate = Candidate(found.address, name=name, title=title, source=source, line=line)
+    candidate.organization = _organization_near(parts, name_index, after)
+    return candidate

@@ -1,0 +1,156 @@
+"""Choosing the nominees among the candidates gathered from a message.
+
+A candidate is dropped when it is ours (the secretariat), excluded by its sentence
+(copied for information, a contact address), the sender mentioned in passing, or a
+forwarded mail's author mentioned in passing; sightings of one address are merged;
+withdrawn addresses are set apart. Recipients in copy are nominees when the sender's text
+says the nominees are copied. Names without an address are kept unless they name someone
+already kept.
+"""
+
+from dataclasses import dataclass, field
+
+from bot.message.parse import ParsedMail
+from bot.reading.candidates import Candidate
+from bot.reading.context import AnalysisContext
+from bot.reading.gathering import Gathered, addresses_in_header
+from bot.reading.names import name_from_display, same_person
+from bot.reading.vocabulary import FOR_INFORMATION, NOMINEES_IN_COPY, folded
+from bot.reading.zones import Segment
+
+MAX_COPIED_RECIPIENTS = 200
+
+
+@dataclass
+class Nominees:
+    """Who a message nominates (by address, and by name only) and which addresses it withdraws."""
+
+    kept: dict[str, Candidate] = field(default_factory=dict)
+    withdrawn: list[str] = field(default_factory=list)
+    names_only: list[Candidate] = field(default_factory=list)
+
+
+def _self_candidate(mail: ParsedMail) -> Candidate:
+    person, title = name_from_display(mail.from_name)
+    return Candidate(mail.from_email, name=person, title=title, source="sender", listed=True)
+
+
+def _is_forwarded_author(address: str, segment: Segment) -> bool:
+    return any(a == address for _, a in addresses_in_header(segment.header.get("from", "")))
+
+
+def _may_be_nominee(
+    candidate: Candidate,
+    segment: Segment | None,
+    mail: ParsedMail,
+    context: AnalysisContext,
+    self_nominated: bool,
+) -> bool:
+    address = candidate.email or ""
+    if not address or candidate.excluded or context.is_ours(address):
+        return False
+    if address == mail.from_email:
+        return candidate.listed or self_nominated
+    # The forwarded mail's author, mentioned in passing, is not a nominee.
+    return segment is None or candidate.listed or not _is_forwarded_author(address, segment)
+
+
+def _sort_candidates(
+    mail: ParsedMail, gathered: Gathered, context: AnalysisContext, self_nominated: bool
+) -> Nominees:
+    """Candidates with an address, merged by address, the withdrawn set apart."""
+    chosen = Nominees()
+    if self_nominated and not context.is_ours(mail.from_email):
+        chosen.kept[mail.from_email] = _self_candidate(mail)
+    for candidate, segment in gathered.candidates:
+        if not _may_be_nominee(candidate, segment, mail, context, self_nominated):
+            continue
+        address = candidate.email or ""
+        if address == mail.from_email:
+            candidate.source = "sender"
+        if candidate.withdrawn:
+            if address not in chosen.withdrawn:
+                chosen.withdrawn.append(address)
+        elif address in chosen.kept:
+            chosen.kept[address].absorb(candidate)
+        else:
+            chosen.kept[address] = candidate
+    return chosen
+
+
+def _copy_recipients(mail: ParsedMail, context: AnalysisContext) -> list[tuple[str, str]]:
+    return [(n, a) for n, a in mail.cc + mail.to if a != mail.from_email and not context.is_ours(a)]
+
+
+def _copied_for_information(address: str, person: str | None, info_lines: list[str]) -> bool:
+    return any(
+        address in line.lower() or (person and same_person(person, line)) for line in info_lines
+    )
+
+
+def copy_nominees(
+    mail: ParsedMail, own_text: str, names_only: list[Candidate], context: AnalysisContext
+) -> list[Candidate]:
+    """Nominees given only as copied recipients, when the text says they are copied."""
+    if not NOMINEES_IN_COPY.search(folded(own_text)):
+        return []
+    info_lines = [line for line in own_text.splitlines() if FOR_INFORMATION.search(folded(line))]
+    named = [c for c in names_only if c.name]
+    chosen = []
+    for display, address in _copy_recipients(mail, context)[:MAX_COPIED_RECIPIENTS]:
+        person, title = name_from_display(display)
+        if _copied_for_information(address, person, info_lines):
+            continue
+        if named:
+            # Names written in the text say which of the copied recipients are nominees.
+            match = next((c for c in named if same_person(c.name, person or display)), None)
+            if match is None:
+                continue
+            person, title = match.name, match.title or title
+        chosen.append(Candidate(address, name=person, title=title, source="cc", listed=True))
+    return chosen
+
+
+def _names_from_headers(mail: ParsedMail, kept: dict[str, Candidate]) -> None:
+    """Fill in names from the headers where the text gave only the address."""
+    displays = {a: n for n, a in mail.to + mail.cc + mail.reply_to}
+    for address, candidate in kept.items():
+        if not candidate.name and displays.get(address):
+            candidate.name, honorific = name_from_display(displays[address])
+            candidate.title = candidate.title or honorific
+
+
+def _names_without_address(
+    names: list[Candidate], kept: dict[str, Candidate], mail: ParsedMail, self_nominated: bool
+) -> list[Candidate]:
+    """Names written without an address, once each, unless they name someone kept."""
+    chosen: list[Candidate] = []
+    for candidate in names:
+        if candidate.withdrawn:
+            continue
+        if any(same_person(candidate.name, c.name) for c in kept.values()):
+            continue
+        if self_nominated and same_person(candidate.name, mail.from_name):
+            continue
+        if any(same_person(candidate.name, n.name) for n in chosen):
+            continue
+        chosen.append(candidate)
+    return chosen
+
+
+def choose_nominees(
+    mail: ParsedMail, gathered: Gathered, context: AnalysisContext, self_nominated: bool
+) -> Nominees:
+    """The nominees among the gathered candidates, and the addresses withdrawn."""
+    chosen = _sort_candidates(mail, gathered, context, self_nominated)
+    own_text = "\n".join(gathered.own_text)
+    for candidate in copy_nominees(mail, own_text, gathered.names_only, context):
+        if candidate.email not in chosen.kept and candidate.email not in chosen.withdrawn:
+            chosen.kept[candidate.email] = candidate
+    for address in chosen.withdrawn:
+        chosen.kept.pop(address, None)
+    _names_from_headers(mail, chosen.kept)
+    chosen.names_only = _names_without_address(
+        gathered.names_only, chosen.kept, mail, self_nominated
+    )
+    return chosen
