@@ -126,9 +126,19 @@ class LimitsConfig(_Section):
     max_nesting: int = Field(3, ge=0)
 
 
+# Mail providers shared by everyone: a secretariat address there says nothing of its domain.
+PUBLIC_MAIL_DOMAINS = frozenset(
+    "gmail.com googlemail.com outlook.com hotmail.com live.com yahoo.com yahoo.fr "
+    "icloud.com proton.me protonmail.com gmx.net mail.ru yandex.ru qq.com 163.com "
+    "126.com".split()
+)
+
+
 class PolicyConfig(_Section):
     secretariat_addresses: list[str] = []
-    secretariat_domains: list[str] = []
+    # None: the domains of the secretariat's own addresses (inbox, outbox, reply-to and
+    # secretariat_addresses); [] for none at all.
+    secretariat_domains: list[str] | None = None
     require_authentication_results: bool = False
     daily_reply_cap: int = Field(10, ge=1)
 
@@ -196,7 +206,11 @@ class Config(_Section):
         return {a for a in found if a}
 
     def own_domains(self) -> set[str]:
-        return {d.lower().lstrip("@") for d in self.policy.secretariat_domains}
+        """Domains whose every address is the secretariat's (its staff are never nominees)."""
+        if self.policy.secretariat_domains is not None:
+            return {d.lower().lstrip("@") for d in self.policy.secretariat_domains}
+        domains = {a.rpartition("@")[2] for a in self.own_addresses()}
+        return {d for d in domains if d and d not in PUBLIC_MAIL_DOMAINS}
 
 
 @dataclass(frozen=True)

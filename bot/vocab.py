@@ -85,6 +85,7 @@ class Change(StrEnum):
     """The kind of change a ``decision`` row records on a participant."""
 
     NOMINATE = "nominate"
+    CORRECT_ADDRESS = "correct_address"
     WITHDRAW = "withdraw"
     BOUNCE = "bounce"
     ACCEPT = "accept"

@@ -39,3 +39,20 @@ def test_a_missing_file_and_broken_toml_are_one_line(tmp_path):
     broken.write_text("[inbox\nurl = 1\n")
     with pytest.raises(ConfigError, match="broken.toml"):
         load_config(broken)
+
+
+def test_the_secretariat_s_domains_come_from_its_own_addresses_by_default(tmp_path):
+    derived = load_config(
+        write_config(
+            tmp_path / "derived.toml",
+            {
+                "outbox": {"from": "CBD <nominations@cbd.int>", "reply_to": "desk@gmail.com"},
+                "policy": {"secretariat_addresses": ["secretariat@un.org"]},
+            },
+        )
+    )
+    assert derived.own_domains() == {"cbd.int", "un.org"}  # never a public provider's
+    explicit = load_config(
+        write_config(tmp_path / "explicit.toml", {"policy": {"secretariat_domains": []}})
+    )
+    assert explicit.own_domains() == set()

@@ -1,5 +1,4 @@
 """Mail the bot writes, the last step before the outbox: ``templates/<lang>/<name>.*.j2``.
-
 The templates ship in the package (``bot/templates`` in a wheel, the top-level
 ``templates/`` in a checkout); a configured ``templates_dir`` overrides them file by file.
 ``MailWriter.check`` renders them all with a sample context at start-up. Reasons and
@@ -11,6 +10,7 @@ and — for replies — threading headers and the original subject with ``Re:``.
 values built from untrusted text are flattened to one line first.
 """
 
+import secrets
 import tomllib
 import traceback
 from collections import Counter
@@ -19,7 +19,7 @@ from datetime import date, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, parseaddr
 from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
@@ -349,7 +349,7 @@ class MailWriter:
         language = self.language_for(name, *languages)
         text, html, subject = self.render(name, language, context)
         message = EmailMessage()
-        message_id = clean_header(message_id) or make_msgid(idstring="nombot", domain=self.domain)
+        message_id = clean_header(message_id) or f"<{secrets.token_hex(16)}.nombot@{self.domain}>"
         message["From"] = self.sender
         message["To"] = _address(to, to_name)
         if self.reply_to:

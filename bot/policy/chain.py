@@ -28,6 +28,7 @@ CHAIN: tuple[Link, ...] = (
     Link("robot", Action.IGNORE),
     Link("not_a_nomination", Action.IGNORE),
     Link("no_open_event", Action.IGNORE),
+    Link("cue_less_from_stranger", Action.IGNORE),
     Link("auth_failed", Action.HOLD, Flag.AUTH_FAILED),
     Link("unverified_sender", Action.HOLD, Flag.NEEDS_REVIEW),
     Link("not_a_nominating_role", Action.UNAUTHORIZED, Flag.UNAUTHORIZED_SENDER),
@@ -149,6 +150,6 @@ def decide(facts: Facts, chain: tuple[Link, ...] = CHAIN) -> Decision:
         decision.duplicates = facts.duplicates
     if effect.withdraws:
         refused = set(decision.refused_withdrawals)
-        decision.withdraw = [a for a in facts.analysis.withdrawn if a not in refused]
+        decision.withdraw = [a for a in facts.withdrawals if a not in refused]
     decision.reply = None if silent else effect.reply
     return decision

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from bot.message.authres import AuthVerdict
 from bot.policy.events import Event
 from bot.reading.analysis import Analysis, Nominee
+from bot.reading.names import same_person
 from bot.store.directory import governments_with_role, roles_of
 from bot.store.models import OutboxMail, Participant, utcnow
 from bot.vocab import ACTIVE_STATUSES, NOMINATING_KINDS, ParticipantStatus
@@ -63,6 +64,20 @@ class Facts:
     existing: dict[str, ExistingParticipant] = field(default_factory=dict)
     active_per_government: dict[str, int] = field(default_factory=dict)
     replies_today: int = 0
+    # Registered participants the message names without their address: withdrawn by name
+    # (address -> the name given), and address corrections (new address -> registered one).
+    withdrawn_by_name: dict[str, str] = field(default_factory=dict)
+    corrections: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def withdrawals(self) -> list[str]:
+        """Addresses the message withdraws: written out, or found by the name given."""
+        named = [a for a in self.withdrawn_by_name if a not in self.analysis.withdrawn]
+        return [*self.analysis.withdrawn, *named]
+
+    @property
+    def in_directory(self) -> bool:
+        return bool(self.sender_roles)
 
     @property
     def eligible(self) -> Role | None:
@@ -126,9 +141,13 @@ class Facts:
         """Active participants of ``government`` that this message withdraws."""
         return sum(
             1
-            for address in self.analysis.withdrawn
+            for address in self.withdrawals
             if self.may_withdraw(address) and self.existing[address].government == government
-        )
+        ) + sum(1 for old in self.corrections.values() if self._government_of(old) == government)
+
+    def _government_of(self, address: str) -> str | None:
+        row = self.existing.get(address)
+        return row.government if row else None
 
     def _active(self, email: str | None) -> bool:
         row = self.existing.get(email or "")
@@ -158,6 +177,34 @@ def _active_per_government(session: Session, event: Event) -> dict[str, int]:
         .group_by(Participant.government)
     ).all()
     return {g: n for g, n in counts if g}
+
+
+def _registered_by(session: Session, event: Event, sender: str, countries: set[str]) -> list:
+    """Active participants the sender nominated, or of a government the sender serves."""
+    rows = session.exec(
+        select(Participant).where(
+            Participant.event_slug == event.slug, Participant.status.in_(ACTIVE_STATUSES)
+        )
+    ).all()
+    return [r for r in rows if r.nominated_by == sender or (r.government in countries)]
+
+
+def _match_names(facts: Facts, registered: list) -> None:
+    """Resolve names given without an address, and new addresses for registered names."""
+    analysis = facts.analysis
+    for name in getattr(analysis, "withdrawn_names", []):
+        found = [r for r in registered if same_person(name, r.name)]
+        if len(found) == 1:
+            facts.withdrawn_by_name[found[0].email] = name
+    listed = {p.email for p in analysis.participants if p.email}
+    for nominee in analysis.participants:
+        if not nominee.email or nominee.email in facts.existing:
+            continue
+        found = [
+            r for r in registered if same_person(nominee.name, r.name) and r.email not in listed
+        ]
+        if len(found) == 1 and found[0].email not in facts.withdrawn_by_name:
+            facts.corrections[nominee.email] = found[0].email
 
 
 def replies_today(session: Session, address: str) -> int:
@@ -194,6 +241,10 @@ def gather_facts(
     )
     addresses = [p.email for p in analysis.participants if p.email] + analysis.withdrawn
     facts.existing = _existing(session, event, addresses)
+    registered = _registered_by(session, event, sender, {r.country for r in rows})
+    _match_names(facts, registered)
+    named = [*facts.withdrawn_by_name, *facts.corrections.values()]
+    facts.existing.update(_existing(session, event, named))
     facts.active_per_government = _active_per_government(session, event)
     facts.replies_today = replies_today(session, sender) if sender else 0
     return facts

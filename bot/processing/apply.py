@@ -49,30 +49,67 @@ def register(
     event = facts.event
     assert event is not None
     confirmed, pending = [], []
-    reasons = [r.as_json() for r in decision.reasons]
     for nominee in decision.register:
-        flags = decision.flags_for(nominee.email)
-        status = ParticipantStatus.PENDING if flags else ParticipantStatus.CONFIRMED
-        row = _row(session, event, nominee.email)
-        previous = row.status if row else None
-        if row is None:
-            row = Participant(event_slug=event.slug, email=nominee.email, status=status)
-        _fill(row, nominee, facts, nomination)
-        row.status, row.flags, row.reasons = status, [str(f) for f in flags], reasons
-        session.add(row)
-        session.flush()
-        session.add(
-            DecisionRow(
-                participant_id=row.id,
-                action=Change.NOMINATE,
-                from_status=previous,
-                to_status=status,
-                actor=RULES_ACTOR,
-                reason=", ".join(str(r.code) for r in decision.reasons) or None,
-            )
-        )
-        (confirmed if status == ParticipantStatus.CONFIRMED else pending).append(row)
+        old_address = facts.corrections.get(nominee.email)
+        if old_address and (row := _row(session, event, old_address)) is not None:
+            _correct(session, row, nominee, facts, nomination)
+        else:
+            row = _nominate(session, event, nominee, decision, facts, nomination)
+        (confirmed if row.status == ParticipantStatus.CONFIRMED else pending).append(row)
     return confirmed, pending
+
+
+def _nominate(
+    session: Session,
+    event: Event,
+    nominee: Nominee,
+    decision: Decision,
+    facts: Facts,
+    nomination: Nomination,
+) -> Participant:
+    flags = decision.flags_for(nominee.email)
+    status = ParticipantStatus.PENDING if flags else ParticipantStatus.CONFIRMED
+    row = _row(session, event, nominee.email)
+    previous = row.status if row else None
+    if row is None:
+        row = Participant(event_slug=event.slug, email=nominee.email, status=status)
+    _fill(row, nominee, facts, nomination)
+    row.status, row.flags = status, [str(f) for f in flags]
+    row.reasons = [r.as_json() for r in decision.reasons]
+    session.add(row)
+    session.flush()
+    codes = ", ".join(str(r.code) for r in decision.reasons) or None
+    _log(session, row, Change.NOMINATE, previous, RULES_ACTOR, codes)
+    return row
+
+
+def _correct(
+    session: Session, row: Participant, nominee: Nominee, facts: Facts, nomination: Nomination
+) -> None:
+    """The registered participant's address is replaced: one participant, not two."""
+    old = row.email
+    row.email = nominee.email
+    row.name = nominee.name or row.name
+    row.title = nominee.title or row.title
+    row.organization = nominee.organization or row.organization
+    row.nomination_id = nomination.id
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    _log(session, row, Change.CORRECT_ADDRESS, row.status, facts.analysis.from_email, old)
+
+
+def _log(session: Session, row: Participant, change: Change, previous, actor, reason) -> None:
+    session.add(
+        DecisionRow(
+            participant_id=row.id,
+            action=change,
+            from_status=previous,
+            to_status=row.status,
+            actor=actor or RULES_ACTOR,
+            reason=reason,
+        )
+    )
 
 
 def withdraw(session: Session, decision: Decision, facts: Facts) -> list[str]:
@@ -84,17 +121,10 @@ def withdraw(session: Session, decision: Decision, facts: Facts) -> list[str]:
         row = _row(session, event, address)
         if row is None or row.status not in ACTIVE_STATUSES:
             continue
-        session.add(
-            DecisionRow(
-                participant_id=row.id,
-                action=Change.WITHDRAW,
-                from_status=row.status,
-                to_status=ParticipantStatus.WITHDRAWN,
-                actor=facts.analysis.from_email,
-                reason=str(ReasonCode.WITHDRAWN_BY_NOMINATOR),
-            )
-        )
+        previous = row.status
         row.status, row.updated_at = ParticipantStatus.WITHDRAWN, utcnow()
         session.add(row)
+        by = facts.analysis.from_email
+        _log(session, row, Change.WITHDRAW, previous, by, str(ReasonCode.WITHDRAWN_BY_NOMINATOR))
         done.append(address)
     return done

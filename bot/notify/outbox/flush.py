@@ -11,6 +11,7 @@ back-off; the per-minute cap counts what every process sent in the last minute. 
 import logging
 import os
 import socket
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,6 +22,7 @@ from bot.config import Config
 from bot.notify.outbox import PermanentFailure, TemporaryFailure, open_transport
 from bot.notify.outbox.verp import envelope_sender
 from bot.store.models import OutboxMail, utcnow
+from bot.vocab import MailStatus
 
 log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=10)
@@ -42,12 +44,12 @@ def backoff(attempts: int) -> timedelta:
 
 def _due(session: Session, ignore_backoff: bool, limit: int) -> list[OutboxMail]:
     now = utcnow()
-    queued = OutboxMail.status == "queued"
+    queued = OutboxMail.status == MailStatus.QUEUED
     if not ignore_backoff:
         queued = queued & or_(
             OutboxMail.next_attempt_at.is_(None), OutboxMail.next_attempt_at <= now
         )
-    stale = (OutboxMail.status == "sending") & (OutboxMail.claimed_at < now - STALE_CLAIM)
+    stale = (OutboxMail.status == MailStatus.SENDING) & (OutboxMail.claimed_at < now - STALE_CLAIM)
     return list(
         session.exec(
             select(OutboxMail).where(or_(queued, stale)).order_by(OutboxMail.id).limit(limit)
@@ -64,7 +66,7 @@ def _claim(engine: Engine, row: OutboxMail) -> bool:
                 OutboxMail.status == row.status,
                 or_(OutboxMail.claimed_at.is_(None), OutboxMail.claimed_at == row.claimed_at),
             )
-            .values(status="sending", claimed_by=WORKER, claimed_at=utcnow())
+            .values(status=MailStatus.SENDING, claimed_by=WORKER, claimed_at=utcnow())
         )
         return result.rowcount == 1
 
@@ -76,7 +78,7 @@ def _release(engine: Engine, row_id: int, **values) -> None:
             update(OutboxMail)
             .where(
                 OutboxMail.id == row_id,
-                OutboxMail.status == "sending",
+                OutboxMail.status == MailStatus.SENDING,
                 OutboxMail.claimed_by == WORKER,
             )
             .values(claimed_by=None, claimed_at=None, **values)
@@ -88,7 +90,7 @@ def _note_outage(engine: Engine, rows: list[OutboxMail], error: str) -> None:
     with engine.begin() as connection:
         connection.execute(
             update(OutboxMail)
-            .where(OutboxMail.id.in_([r.id for r in rows]), OutboxMail.status == "queued")
+            .where(OutboxMail.id.in_([r.id for r in rows]), OutboxMail.status == MailStatus.QUEUED)
             .values(last_error=error[:500])
         )
 
@@ -104,17 +106,57 @@ def _defer(engine: Engine, row: OutboxMail, error: str, max_attempts: int) -> bo
     """The recipient's server said "later": back off; True when it has now failed for good."""
     attempts = row.attempts + 1
     if attempts >= max_attempts:
-        _release(engine, row.id, status="failed", attempts=attempts, last_error=error[:500])
+        _release(
+            engine, row.id, status=MailStatus.FAILED, attempts=attempts, last_error=error[:500]
+        )
         return True
     _release(
         engine,
         row.id,
-        status="queued",
+        status=MailStatus.QUEUED,
         attempts=attempts,
         last_error=error[:500],
         next_attempt_at=utcnow() + backoff(attempts),
     )
     return False
+
+
+def _send_one(engine, config: Config, transport, row: OutboxMail, report: FlushReport) -> bool:
+    """Send one claimed mail and record its fate; False when the connection is unusable."""
+    try:
+        sender = envelope_sender(
+            config.sender_address, config.outbox.bounce_address, row.bounce_token
+        )
+        transport.send(row.id, sender, row.to_email, row.data)
+    except PermanentFailure as exc:
+        log.warning("outbox: mail %s to %s refused: %s", row.id, row.to_email, exc)
+        _release(
+            engine,
+            row.id,
+            status=MailStatus.FAILED,
+            attempts=row.attempts + 1,
+            last_error=str(exc)[:500],
+        )
+        report.failed += 1
+    except TemporaryFailure as exc:
+        log.warning("outbox: mail %s to %s deferred: %s", row.id, row.to_email, exc)
+        report.deferred += 1
+        report.error = str(exc)
+        if not exc.per_recipient:
+            _release(engine, row.id, status=MailStatus.QUEUED, last_error=str(exc)[:500])
+            return False
+        report.failed += _defer(engine, row, str(exc), config.outbox.max_attempts)
+    else:
+        _release(
+            engine,
+            row.id,
+            status=MailStatus.SENT,
+            sent_at=utcnow(),
+            attempts=row.attempts + 1,
+            last_error=None,
+        )
+        report.sent += 1
+    return True
 
 
 def flush_outbox(
@@ -136,52 +178,16 @@ def flush_outbox(
         report.deferred = len(due)
         return report
     due = due[:room]
-    try:
-        transport = open_transport(config).__enter__()
-    except TemporaryFailure as exc:
-        report.error = str(exc)
-        report.deferred = len(due)
-        log.warning("outbox: %s; %d mail(s) wait", exc, len(due))
-        _note_outage(engine, due, str(exc))
-        return report
-    try:
+    with ExitStack() as stack:
+        try:
+            transport = stack.enter_context(open_transport(config))
+        except TemporaryFailure as exc:
+            report.error = str(exc)
+            report.deferred = len(due)
+            log.warning("outbox: %s; %d mail(s) wait", exc, len(due))
+            _note_outage(engine, due, str(exc))
+            return report
         for row in due:
-            if not _claim(engine, row):
-                continue
-            try:
-                sender = envelope_sender(
-                    config.sender_address, config.outbox.bounce_address, row.bounce_token
-                )
-                transport.send(row.id, sender, row.to_email, row.data)
-            except PermanentFailure as exc:
-                log.warning("outbox: mail %s to %s refused: %s", row.id, row.to_email, exc)
-                _release(
-                    engine,
-                    row.id,
-                    status="failed",
-                    attempts=row.attempts + 1,
-                    last_error=str(exc)[:500],
-                )
-                report.failed += 1
-            except TemporaryFailure as exc:
-                log.warning("outbox: mail %s to %s deferred: %s", row.id, row.to_email, exc)
-                report.deferred += 1
-                report.error = str(exc)
-                if exc.per_recipient:
-                    report.failed += _defer(engine, row, str(exc), config.outbox.max_attempts)
-                    continue
-                _release(engine, row.id, status="queued", last_error=str(exc)[:500])
+            if _claim(engine, row) and not _send_one(engine, config, transport, row, report):
                 break  # the connection is unusable; the rest waits for the next flush
-            else:
-                _release(
-                    engine,
-                    row.id,
-                    status="sent",
-                    sent_at=utcnow(),
-                    attempts=row.attempts + 1,
-                    last_error=None,
-                )
-                report.sent += 1
-    finally:
-        transport.__exit__(None, None, None)
     return report

@@ -5,6 +5,7 @@ import ssl
 
 from bot.config import Config, MailUrl, secret
 from bot.notify.outbox import PermanentFailure, TemporaryFailure
+from bot.tls import client_context
 
 
 class SmtpTransport:
@@ -15,13 +16,9 @@ class SmtpTransport:
 
     def _context(self) -> ssl.SSLContext:
         outbox = self.config.outbox
-        context = ssl.create_default_context(
-            cafile=str(self.config.path(outbox.ca_file)) if outbox.ca_file else None
+        return client_context(
+            outbox.tls_verify, self.config.path(outbox.ca_file) if outbox.ca_file else None
         )
-        if not outbox.tls_verify:
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-        return context
 
     def __enter__(self) -> "SmtpTransport":
         outbox = self.config.outbox

@@ -27,8 +27,17 @@ def no_open_event(facts: Facts) -> Hit | None:
     return None
 
 
+def cue_less_from_stranger(facts: Facts) -> Hit | None:
+    """People listed with addresses but no word of nominating anyone, from an address that
+    is not a focal point: somebody's list, not a nomination."""
+    if not getattr(facts.analysis, "cued", True) and not facts.in_directory:
+        return hit(ReasonCode.NOT_A_NOMINATION, detail="a list of people, not said to nominate")
+    return None
+
+
 RULES = [
     Rule("robot", robot.__doc__, robot),
     Rule("not_a_nomination", not_a_nomination.__doc__, not_a_nomination),
     Rule("no_open_event", no_open_event.__doc__, no_open_event),
+    Rule("cue_less_from_stranger", cue_less_from_stranger.__doc__, cue_less_from_stranger),
 ]

@@ -8,7 +8,7 @@ from bot.vocab import Kind, ParticipantStatus, ReasonCode
 
 def no_address(facts: Facts) -> Hit | None:
     """A nomination with nobody we could write to."""
-    if facts.analysis.kind == Kind.WITHDRAWAL or facts.analysis.withdrawn:
+    if facts.analysis.kind == Kind.WITHDRAWAL or facts.withdrawals:
         return None
     if facts.addressed:
         return None
@@ -20,7 +20,7 @@ def no_address(facts: Facts) -> Hit | None:
 
 def all_duplicates(facts: Facts) -> Hit | None:
     """Every nominee is already registered."""
-    if facts.addressed and not facts.new_nominees and not facts.analysis.withdrawn:
+    if facts.addressed and not facts.new_nominees and not facts.withdrawals:
         return hit(ReasonCode.ALL_DUPLICATES)
     return None
 
@@ -39,13 +39,13 @@ def previously_rejected(facts: Facts) -> Hit | None:
 def withdrawal_not_permitted(facts: Facts) -> Hit | None:
     """Only the nominator, or a focal point of the same government, withdraws a participant
     who is registered."""
-    refused = tuple(a for a in facts.analysis.withdrawn if not facts.may_withdraw(a))
+    refused = tuple(a for a in facts.withdrawals if not facts.may_withdraw(a))
     return hit(ReasonCode.WITHDRAWAL_REFUSED, refused) if refused else None
 
 
 def withdrawal_only(facts: Facts) -> Hit | None:
     """The message withdraws participants and nominates nobody new: answer as a withdrawal."""
-    if facts.analysis.withdrawn and not facts.new_nominees:
+    if facts.withdrawals and not facts.new_nominees:
         return hit(ReasonCode.WITHDRAWAL_ONLY)
     return None
 

@@ -9,7 +9,7 @@ def late(facts: Facts) -> Hit | None:
     """Nominations received (server time) after the deadline in the event's time zone; a
     message that only withdraws is never late."""
     event = facts.event
-    only_withdraws = bool(facts.analysis.withdrawn) and not facts.new_nominees
+    only_withdraws = bool(facts.withdrawals) and not facts.new_nominees
     if event is None or only_withdraws or event.on_time(facts.received_at):
         return None
     return hit(
