@@ -144,6 +144,7 @@ class WarningCode(StrEnum):
     MISSING_ADDRESS = "missing_address"
     NO_TEXT_LAYER = "no_text_layer"
     OBFUSCATED_ADDRESS = "obfuscated_address"
+    OCR_READ = "ocr_read"
     PARSE_ERROR = "parse_error"
     UNREADABLE_ATTACHMENT = "unreadable_attachment"
 
@@ -186,6 +187,7 @@ class ReasonCode(StrEnum):
     OVER_QUOTA = "over_quota"
     REPLY_CAP = "reply_cap"
     REOPENED = "reopened"
+    READ_BY_OCR = "read_by_ocr"
     TOO_LARGE = "too_large"
     BOT_FAILED = "bot_failed"
     BOUNCED = "bounced"

@@ -38,6 +38,7 @@ CHAIN: tuple[Link, ...] = (
     Link("late", Action.LATE, Flag.LATE),
     Link("over_quota", Action.FLAG, Flag.OVER_QUOTA),
     Link("previously_rejected", Action.FLAG, Flag.NEEDS_REVIEW),
+    Link("read_by_ocr", Action.FLAG, Flag.NEEDS_REVIEW),
     Link("withdrawal_not_permitted", Action.REFUSE_WITHDRAWAL),
     Link("withdrawal_only", Action.ANSWER_WITHDRAWAL),
     Link("reply_cap", Action.NO_REPLY),

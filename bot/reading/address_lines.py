@@ -10,7 +10,7 @@ import re
 
 from bot.reading.addresses import Found
 from bot.reading.candidates import Candidate
-from bot.reading.names import normalise_name
+from bot.reading.names import is_full_name, normalise_name
 from bot.reading.names_in_text import inverted_name, name_in, segments, strip_list_marker
 from bot.reading.organizations import first_institution
 
@@ -27,9 +27,9 @@ def _text_before(before: str) -> str:
     """What precedes the address, without 'mailto:', an opening bracket or separators."""
     before = _MAILTO_AT_END.sub("", before)
     stripped = before.rstrip()
-    if stripped.endswith(("<", "(", "[")):
+    if stripped.endswith(("<", "(", "[", "（")):
         stripped = stripped[:-1]
-    return stripped.rstrip(" -–—:|,;")
+    return stripped.rstrip(" -–—:|,;：،，")
 
 
 def _name_before(parts: list[str]) -> _NameFound:
@@ -39,7 +39,7 @@ def _name_before(parts: list[str]) -> _NameFound:
         return inverted[0], inverted[1], 1
     for index, part in enumerate(parts):
         whole, title = normalise_name(strip_list_marker(part))
-        if whole and len(whole.split()) >= 2:
+        if is_full_name(whole):
             return whole, title, index
     for index in range(len(parts) - 1, -1, -1):
         name, title = name_in(parts[index])
@@ -57,7 +57,7 @@ def _name_after(after: str) -> tuple[str | None, str | None]:
             return name, title
     for part in segments(_PUNCTUATION_AFTER.sub("", after))[:1]:
         name, title = normalise_name(part)
-        if name and len(name.split()) < 2:
+        if name and not is_full_name(name):
             name = None
         return name, title
     return None, None
@@ -81,6 +81,8 @@ def candidate_on_line(
     name, title, name_index = _name_before(parts)
     if not name:
         name, title = _name_after(after)
-    candidate = Candidate(found.address, name=name, title=title, source=source, line=line)
+    candidate = Candidate(
+        found.address, name=name, title=title, source=source, line=line, shape="line"
+    )
     candidate.organization = _organization_near(parts, name_index, after)
     return candidate

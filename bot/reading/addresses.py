@@ -6,6 +6,8 @@ from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
+from bot.reading.lexicon import lexicon
+
 _LOCAL = r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"  # \w: any letter
 _DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
 ADDRESS = re.compile(rf"(?<![\w.%+-])({_LOCAL}@{_DOMAIN})(?![\w-])")
@@ -21,6 +23,9 @@ _BARE = re.compile(
 )
 _BARE_DOT = re.compile(r"\s+(?:dot|punto|point)\s+", re.I)
 _TLD = re.compile(r"\.[a-z]{2,24}$")
+# Mailboxes of an organisation ("info@", "contact.us@", "sac@"), by the first word.
+_ROLE_MAILBOXES = lexicon().words("addresses", "role_mailboxes")
+_LOCAL_WORD = re.compile(r"[._+\-\d]+")
 
 
 @dataclass(frozen=True)
@@ -84,3 +89,9 @@ def find_addresses(line: str) -> list[Found]:
         if address:
             found.append(Found(address, match.start(1), match.start(1) + len(text)))
     return found
+
+
+def is_role_address(address: str) -> bool:
+    """Whether an address is an organisation's mailbox rather than a person's."""
+    local = address.rpartition("@")[0].lower()
+    return local in _ROLE_MAILBOXES or _LOCAL_WORD.split(local)[0] in _ROLE_MAILBOXES

@@ -4,6 +4,13 @@ raw bytes → MIME → robot check → gather candidates (body zones, HTML, atta
 attached mail: ``gathering``) → choose the nominees (``nominees``) → decide the kind →
 pick the language. No database and no network: ``nombot parse`` prints this, and the
 pipeline decides from it; the event is chosen later, by routing in the policy stage.
+
+The kind follows from the people and how they are written, in any language: people
+listed with their addresses (a table, labelled blocks, several name-and-address lines)
+are a nomination even without a word of nominating; cue words are one more signal, and
+``cued`` says whether there was one (the policy trusts a list without one only from a
+focal point). A reply to the secretariat's own message that only repeats a list is not
+a nomination.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -17,13 +24,21 @@ from bot.reading.gathering import Gathered, gather
 from bot.reading.language import detect_language
 from bot.reading.nominees import Nominees, choose_nominees
 from bot.reading.references import mentions_event
-from bot.reading.vocabulary import NOMINATION, PARTICIPATION, SELF_NOMINATION, folded
+from bot.reading.vocabulary import (
+    NOMINATION,
+    PARTICIPATION,
+    SELF_NOMINATION,
+    WITHDRAWAL,
+    folded,
+)
 from bot.vocab import NOMINATING_KINDS, UNREAD_WARNINGS, Kind, Warning, WarningCode
 
 __all__ = ["Analysis", "AnalysisContext", "Nominee", "analyse", "analyse_mail"]
 
 # Below this many words of their own, the sender's language is read from forwarded text too.
 FEW_OWN_WORDS = 12
+# Name-and-address lines that make a list of participants without a table or fields.
+LISTED_LINES = 2
 ROBOT_LANGUAGE_SAMPLE = 5000
 
 
@@ -71,6 +86,11 @@ class Analysis:
     in_reply_to: str | None = None
     references: list[str] = field(default_factory=list)
     route_text: str = ""  # the text routing reads to choose the event (not printed)
+    # Whether a nomination or withdrawal cue, or a self-nomination, was read (not printed;
+    # True unless the reader found none, so an analysis built by hand is taken as said).
+    cued: bool = True
+    # Names withdrawn without an address, for the policy to match (not printed).
+    withdrawn_names: list[str] = field(default_factory=list)
 
     def as_json(self, file: str | None = None) -> dict:
         return {
@@ -95,6 +115,7 @@ class _Cues:
     nominating: bool  # a nomination cue, or participation words about a known call
     about_an_event: bool  # a call's reference or keywords
     unread_attachment: bool  # an attachment that may hold the nominees could not be read
+    withdrawing: bool = False  # a withdrawal cue
 
 
 def _headers_only(mail: ParsedMail, context: AnalysisContext) -> Analysis:
@@ -148,19 +169,41 @@ def _cues(
         about_an_event and (self_nominated or bool(PARTICIPATION.search(read_folded)))
     )
     unread = any(w.code in UNREAD_WARNINGS for w in gathered.warnings)
-    return _Cues(nominating, about_an_event, unread)
+    withdrawing = bool(WITHDRAWAL.search(read_folded))
+    return _Cues(nominating, about_an_event, unread, withdrawing)
 
 
-def _decide_kind(chosen: Nominees, cues: _Cues) -> Kind:
-    """People and a nomination cue make a nomination; withdrawn addresses with a cue or
-    about a call, a withdrawal."""
+def lists_people(chosen: Nominees) -> bool:
+    """Whether the nominees are written the way a list of participants is: a table row or
+    labelled fields with a name and an address, or several lines each naming someone
+    beside their address."""
+    named = [c for c in chosen.kept.values() if c.name]
+    if any(c.shape in ("table", "block") for c in named):
+        return True
+    lines = {c.line for c in named if c.shape == "line"}
+    return len(lines) >= LISTED_LINES
+
+
+def _decide_kind(chosen: Nominees, cues: _Cues, listed: bool) -> Kind:
+    """People with a nomination cue, or people listed with their addresses, make a
+    nomination; withdrawn addresses or names with a cue or about a call, a withdrawal."""
     if (chosen.kept or chosen.names_only) and cues.nominating:
+        return Kind.NOMINATION
+    if chosen.kept and listed:
         return Kind.NOMINATION
     if cues.unread_attachment and cues.nominating and not chosen.withdrawn:
         return Kind.NOMINATION  # the nominees are in an attachment we could not read
-    if chosen.withdrawn and (cues.nominating or cues.about_an_event):
+    if (chosen.withdrawn or chosen.withdrawn_names) and (cues.nominating or cues.about_an_event):
         return Kind.WITHDRAWAL
     return Kind.OTHER
+
+
+def answers_our_message(mail: ParsedMail, context: AnalysisContext) -> bool:
+    """Whether the message replies to one of the secretariat's own (its In-Reply-To or
+    References name a Message-ID of one of our domains)."""
+    ids = [mail.in_reply_to or "", *mail.references]
+    domains = {i.strip().strip("<>").rpartition("@")[2].lower() for i in ids if "@" in i}
+    return any(d == own or d.endswith("." + own) for d in domains for own in context.own_domains)
 
 
 def _report_nominees(result: Analysis, chosen: Nominees, gathered: Gathered) -> None:
@@ -169,6 +212,7 @@ def _report_nominees(result: Analysis, chosen: Nominees, gathered: Gathered) -> 
         Nominee.from_candidate(c) for c in [*chosen.kept.values(), *chosen.names_only]
     ]
     result.withdrawn = chosen.withdrawn
+    result.withdrawn_names = chosen.withdrawn_names
     for candidate in chosen.names_only:
         name = candidate.name or ""
         result.warnings.append(Warning(WarningCode.MISSING_ADDRESS, name, name))
@@ -209,7 +253,10 @@ def analyse_mail(mail: ParsedMail, context: AnalysisContext) -> Analysis:
     read_text = "\n".join([mail.subject, own_text, *gathered.other_text, *gathered.attachment_text])
     result.route_text = f"{read_text}\n{mail.text}"
     cues = _cues(read_text, result.route_text, gathered, context, self_nominated)
-    result.kind = _decide_kind(chosen, cues)
+    result.cued = cues.nominating or cues.withdrawing or self_nominated
+    result.kind = _decide_kind(chosen, cues, lists_people(chosen))
+    if result.kind == Kind.NOMINATION and not result.cued and answers_our_message(mail, context):
+        result.kind = Kind.OTHER  # thanks for our confirmation, repeating the list
     if result.kind in NOMINATING_KINDS:
         _report_nominees(result, chosen, gathered)
     result.language = _pick_language(mail, gathered, own_text, context)

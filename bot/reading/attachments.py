@@ -1,82 +1,71 @@
-"""Attachments to lines: Word paragraphs and tables, PDF text, spreadsheet and CSV rows.
+"""Attachments to lines: Word, OpenDocument, RTF and PDF text, spreadsheet and CSV rows,
+Outlook messages, and scans read by OCR.
 
 Each reader is bounded by the configured limits (bytes, pages, rows, zip expansion), so a
-hostile or enormous file costs a warning, never the process. Attached messages are not
-read here: the analysis parses them as mail of their own.
+hostile or enormous file costs a warning, never the process. Attached mail
+(message/rfc822) is not read here: the analysis parses it as mail of its own; an Outlook
+.msg file is, as the lines of a forwarded message (``outlook``). A scanned PDF page or an
+image that could be a page is read by OCR when tesseract is installed (``ocr``); every
+file read so gets an ``ocr_read`` warning naming it, so the participants found in it can
+be told apart. OCR text is kept only when it holds an address: without one it gives no
+participant a record could be made for, only names that may be misread.
 """
 
-import csv
 import io
-import logging
-import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from bot.config import LimitsConfig
-from bot.message.parse import Attachment, decode_text
-from bot.reading import Line, Table
+from bot.message.parse import Attachment
+from bot.reading import Line, Table, ocr
 from bot.reading.columns import column_tables
+from bot.reading.delimited import read_csv
+from bot.reading.encodings import decode_unknown
+from bot.reading.files import AttachmentText, TooLarge, Unreadable, check_zip, file_warning
+from bot.reading.opendocument import read_opendocument
+from bot.reading.outlook import MSG_TYPE, read_msg
+from bot.reading.pdf import read_pdf
+from bot.reading.rtf import read_rtf
 from bot.text import squeeze
 from bot.vocab import Warning, WarningCode
 
-logging.getLogger("pypdf").setLevel(logging.ERROR)
+__all__ = ["AttachmentText", "Unreadable", "read_attachment", "read_csv"]
+
 WORD = {".docx", ".docm", ".dotx"}
 SHEET = {".xlsx", ".xlsm"}
 PDF = {".pdf"}
 OLD_SHEET = {".xls"}
 CSV = {".csv", ".tsv"}
 TEXT = {".txt", ".text"}
-UNSUPPORTED = {".doc", ".rtf", ".odt", ".pages", ".wpd"}  # reported, not read
-MAX_ZIP_EXPANSION = 20  # uncompressed bytes per compressed byte before a zip is refused
-MAX_ZIP_MEMBERS = 2000
-
-
-@dataclass
-class AttachmentText:
-    """The readable content of one attachment."""
-
-    filename: str
-    lines: list[Line] = field(default_factory=list)
-    warnings: list[Warning] = field(default_factory=list)
-
-
-class Unreadable(Exception):
-    """The file could not be read; the message says why, in a few words."""
-
-
-def _warning(code: WarningCode, name: str, why: str) -> Warning:
-    """A warning about one attachment; its text reads "code: file name: why"."""
-    return Warning(code, f"{name}: {why}", name)
+OPENDOCUMENT = {".odt", ".ods", ".ott", ".ots"}
+RTF = {".rtf"}
+OUTLOOK = {".msg"}
+UNSUPPORTED = {".doc", ".pages", ".wpd"}  # reported, not read
+_BY_TYPE = {
+    "application/pdf": ".pdf",
+    "text/csv": ".csv",
+    "text/plain": ".txt",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.ms-excel": ".xls",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+    "application/rtf": ".rtf",
+    "text/rtf": ".rtf",
+    MSG_TYPE: ".msg",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/pjpeg": ".jpg",
+    "image/jpg": ".jpg",
+    "image/tiff": ".tif",
+}
 
 
 def _suffix(attachment: Attachment) -> str:
     suffix = PurePath(attachment.filename.lower()).suffix
     if suffix:
         return suffix
-    by_type = {
-        "application/pdf": ".pdf",
-        "text/csv": ".csv",
-        "text/plain": ".txt",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-        "application/vnd.ms-excel": ".xls",
-    }
-    return by_type.get(attachment.content_type, "")
-
-
-def _check_zip(data: bytes, limits: LimitsConfig) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise Unreadable("not a valid Office file") from None
-    with archive:
-        members = archive.infolist()
-        if len(members) > MAX_ZIP_MEMBERS:
-            raise Unreadable("too many parts inside")
-        expanded = sum(m.file_size for m in members)
-        if expanded > max(limits.max_attachment_bytes, len(data) * MAX_ZIP_EXPANSION):
-            raise Unreadable("expands too much (possible zip bomb)")
+    return _BY_TYPE.get(attachment.content_type, "")
 
 
 def _cell(value) -> str:
@@ -88,20 +77,25 @@ def _cell(value) -> str:
 
 
 def _docx_row_cells(row) -> list[str]:
-    """The text of each cell of a Word table row; a merged cell counts once."""
-    cells, seen = [], []
-    for cell in row.cells:
-        if any(cell._tc is s for s in seen):  # merged cells repeat
-            continue
-        seen.append(cell._tc)
-        cells.append(squeeze(cell.text))
+    """The text of each grid column of a Word table row. A merged cell's text is in its
+    first column and the columns it spans are empty, so no cell repeats or shifts; the
+    rows a vertically merged cell continues into are empty there too."""
+    from docx.table import _Cell
+
+    tr = row._tr
+    cells = [""] * tr.grid_before
+    for tc in tr.tc_lst:
+        continued = tc.vMerge == "continue"
+        cells.append("" if continued else squeeze(_Cell(tc, row.table).text))
+        cells.extend([""] * (max(tc.grid_span, 1) - 1))
     return cells
 
 
 def _docx_table_lines(table) -> list[Line]:
     """A Word table as a table, or as lines of text when it is a single row or column."""
     rows = [cells for cells in map(_docx_row_cells, table.rows) if any(cells)]
-    if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+    filled = {column for row in rows for column, cell in enumerate(row) if cell}
+    if len(rows) >= 2 and len(filled) >= 2:
         return [Table(rows)]
     return [" | ".join(c for c in r if c) for r in rows]
 
@@ -111,7 +105,7 @@ def read_docx(data: bytes, limits: LimitsConfig) -> list[Line]:
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph
 
-    _check_zip(data, limits)
+    check_zip(data, limits).close()
     document = docx.Document(io.BytesIO(data))
     lines: list[Line] = []
     for child in document.element.body.iterchildren():
@@ -125,41 +119,22 @@ def read_docx(data: bytes, limits: LimitsConfig) -> list[Line]:
     return lines
 
 
-def read_pdf(data: bytes, limits: LimitsConfig, warnings: list[Warning], name: str) -> list[Line]:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise Unreadable("encrypted")
-        total = len(reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise Unreadable(f"not a readable PDF ({type(exc).__name__})") from None
-    if total > limits.max_pdf_pages:
-        pages = f"read {limits.max_pdf_pages} of {total} pages"
-        warnings.append(_warning(WarningCode.ATTACHMENT_TRUNCATED, name, pages))
-    raw_lines: list[str] = []
-    for index in range(min(total, limits.max_pdf_pages)):
-        try:
-            # Layout mode keeps the columns of tables apart; column_tables reads them.
-            text = reader.pages[index].extract_text(extraction_mode="layout") or ""
-        except Exception:  # one bad page must not lose the others
-            continue
-        raw_lines.extend(text.splitlines())
-        raw_lines.append("")
-    lines = [line for line in column_tables(raw_lines) if line]
-    if not lines:
-        warnings.append(
-            _warning(WarningCode.NO_TEXT_LAYER, name, "no text could be read (a scan?)")
-        )
-    return lines
+def read_image(data: bytes, limits: LimitsConfig, result: AttachmentText) -> None:
+    """An image that could be a scanned page, read by OCR; other images give nothing."""
+    if not ocr.tesseract_available():
+        return
+    text = ocr.ocr_image_file(data, limits.max_pdf_pages)
+    if text is None:
+        return
+    pages = ocr.kept_pages(text, result)
+    raw = [line for number in sorted(pages) for line in [*pages[number], ""]]
+    result.lines = [line for line in column_tables(raw) if line]
 
 
 def read_xlsx(data: bytes, limits: LimitsConfig) -> list[Line]:
     import openpyxl
 
-    _check_zip(data, limits)
+    check_zip(data, limits).close()
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         tables: list[Line] = []
@@ -197,54 +172,57 @@ def read_xls(data: bytes, limits: LimitsConfig) -> list[Line]:
     return tables
 
 
-def read_csv(data: bytes, limits: LimitsConfig) -> list[Line]:
-    text, _ = decode_text(data.removeprefix(b"\xef\xbb\xbf"), "utf-8")
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    rows = []
-    for index, row in enumerate(csv.reader(io.StringIO(text), dialect)):
-        if index >= limits.max_sheet_rows:
-            break
-        cells = [squeeze(c) for c in row]
-        if any(cells):
-            rows.append(cells)
-    return [Table(rows)] if rows else []
-
-
 def _too_large(attachment: Attachment, limits: LimitsConfig) -> Warning | None:
     size = attachment.omitted_bytes or len(attachment.data)
     if not attachment.omitted_bytes and size <= limits.max_attachment_bytes:
         return None
     why = f"{size // 1024} KB, limit {limits.max_attachment_bytes // 1024} KB; not read"
-    return _warning(WarningCode.ATTACHMENT_TOO_LARGE, attachment.filename, why)
+    return file_warning(WarningCode.ATTACHMENT_TOO_LARGE, attachment.filename, why)
 
 
 def _read_text(data: bytes, limits: LimitsConfig) -> list[Line]:
-    text, _ = decode_text(data, None)
+    text, _ = decode_unknown(data)
     return [squeeze(t) for t in text.splitlines() if squeeze(t)]
 
 
-# The readers of the formats we read, by file suffix; PDF also reports warnings.
+def _read_outlook(data: bytes, limits: LimitsConfig, result: AttachmentText) -> None:
+    def read_inner(inner: Attachment) -> AttachmentText:
+        content = read_attachment(inner, limits)
+        content.warnings = [
+            Warning(w.code, f"{result.filename}: {w.detail}", result.filename)
+            for w in content.warnings
+        ]
+        return content
+
+    read_msg(data, limits, result, read_inner)
+
+
+# The readers of the formats we read, by file suffix: those that give lines, and those
+# that fill in the result themselves (with warnings of their own).
 _READERS: dict[str, Callable[[bytes, LimitsConfig], list[Line]]] = {
     **dict.fromkeys(WORD, read_docx),
     **dict.fromkeys(SHEET, read_xlsx),
     **dict.fromkeys(OLD_SHEET, read_xls),
     **dict.fromkeys(CSV, read_csv),
     **dict.fromkeys(TEXT, _read_text),
+    **dict.fromkeys(OPENDOCUMENT, read_opendocument),
+    **dict.fromkeys(RTF, read_rtf),
+}
+_REPORTING_READERS: dict[str, Callable[[bytes, LimitsConfig, AttachmentText], None]] = {
+    **dict.fromkeys(PDF, read_pdf),
+    **dict.fromkeys(OUTLOOK, _read_outlook),
+    **dict.fromkeys(ocr.IMAGE_SUFFIXES, read_image),
 }
 
 
 def _read_lines(attachment: Attachment, limits: LimitsConfig, result: AttachmentText) -> None:
     suffix = _suffix(attachment)
-    if suffix in PDF:
-        result.lines = read_pdf(attachment.data, limits, result.warnings, attachment.filename)
+    if suffix in _REPORTING_READERS:
+        _REPORTING_READERS[suffix](attachment.data, limits, result)
     elif suffix in _READERS:
         result.lines = _READERS[suffix](attachment.data, limits)
     elif suffix in UNSUPPORTED:
-        unsupported = _warning(
+        unsupported = file_warning(
             WarningCode.UNREADABLE_ATTACHMENT, attachment.filename, "format not supported"
         )
         result.warnings.append(unsupported)
@@ -259,12 +237,21 @@ def read_attachment(attachment: Attachment, limits: LimitsConfig) -> AttachmentT
         return result
     try:
         _read_lines(attachment, limits, result)
-    except Unreadable as exc:
+    except TooLarge as exc:
+        result.lines = []
         result.warnings.append(
-            _warning(WarningCode.UNREADABLE_ATTACHMENT, attachment.filename, str(exc))
+            file_warning(WarningCode.ATTACHMENT_TOO_LARGE, attachment.filename, str(exc))
+        )
+    except Unreadable as exc:
+        result.lines = []
+        result.warnings.append(
+            file_warning(WarningCode.UNREADABLE_ATTACHMENT, attachment.filename, str(exc))
         )
     except Exception as exc:  # a corrupt file in any reader: report it, keep the message
+        result.lines = []
         result.warnings.append(
-            _warning(WarningCode.UNREADABLE_ATTACHMENT, attachment.filename, type(exc).__name__)
+            file_warning(
+                WarningCode.UNREADABLE_ATTACHMENT, attachment.filename, type(exc).__name__
+            )
         )
     return result

@@ -7,6 +7,9 @@ finally a participant is decided later, by the analysis, which knows the whole m
 
 from dataclasses import dataclass, field
 
+# Shapes from the one that lists people most plainly to the least.
+LISTING_SHAPES = ("table", "block", "line", "list", "cc", "sender", "text")
+
 
 @dataclass
 class Candidate:
@@ -19,6 +22,10 @@ class Candidate:
     country: str | None = None
     source: str = "body"
     listed: bool = False  # from a labelled block, a table row or a list item
+    # Where it was written: "table" (a row), "block" (labelled fields), "line" (a line
+    # with its address), "list" (a list item without one), "text" (a sentence), "cc",
+    # "sender". Tables, blocks and lines are how people list participants.
+    shape: str = "text"
     withdrawn: bool = False
     excluded: str | None = None  # why it is not a nominee (copied for information …)
     obfuscated: bool = False
@@ -30,6 +37,8 @@ class Candidate:
             if not getattr(self, attribute) and getattr(other, attribute):
                 setattr(self, attribute, getattr(other, attribute))
         self.listed = self.listed or other.listed
+        if LISTING_SHAPES.index(other.shape) < LISTING_SHAPES.index(self.shape):
+            self.shape = other.shape
 
 
 @dataclass

@@ -9,16 +9,17 @@ import re
 
 from bot.reading.addresses import deobfuscate, find_addresses
 from bot.reading.candidates import Candidate
+from bot.reading.name_words import POST_NOMINALS
 from bot.reading.names import normalise_name
 from bot.reading.names_in_text import name_in
-from bot.reading.vocabulary import FIELD_LINE, label_kind
+from bot.reading.vocabulary import FIELD_LINE, NAME_KINDS, label_kind
 from bot.text import squeeze
 
 # Field kinds that belong to one person: seen twice, they start the next person's block.
-PERSON_FIELDS = ("email", "name", "first", "last")
+PERSON_FIELDS = ("email", *NAME_KINDS)
 # A second label on the same line starts a new field.
 _NEXT_LABEL = re.compile(
-    r"(?:\s{2,}|\t|[,;|]\s*|\s[-–—]\s)(?=[A-Za-zÀ-ÿ][\w \-/éèíóúñç]{1,30}\s*[:：])"
+    r"(?:\s{2,}|\t|[,;|，；]\s*|\s[-–—]\s)(?=[^\W\d_][\w \-/.]{1,30}\s*[:：])"
 )
 _ADDRESS_IN_NAME = re.compile(r"[<(\[]?\s*\S+@\S+\s*[>)\]]?")
 
@@ -48,9 +49,27 @@ def _clean_value(value: str) -> str | None:
     return value or None
 
 
-def _join_name(first: str | None, last: str | None) -> str | None:
-    parts = [p for p in (first, last) if p]
-    return " ".join(parts) if parts else None
+def _join_name(*parts: str | None) -> str | None:
+    present = [p for p in parts if p]
+    return " ".join(present) if present else None
+
+
+def _family_name_last(text: str) -> str:
+    """'Петрова Анна Сергеевна' (a field that puts the family name first) -> given first.
+
+    A family name written in capitals is moved by the name reader itself."""
+    words = POST_NOMINALS.sub("", text).split()
+    if len(words) < 2 or any(w.isupper() and len(w) > 1 for w in words):
+        return text
+    return " ".join([*words[1:], words[0]])
+
+
+def _raw_name(fields: dict[str, str]) -> str | None:
+    if fields.get("name"):
+        return fields["name"]
+    if fields.get("name_family_first"):
+        return _family_name_last(fields["name_family_first"])
+    return _join_name(fields.get("first"), fields.get("middle"), fields.get("last"))
 
 
 def _with_family_name(fields: dict[str, str]) -> dict[str, str]:
@@ -81,13 +100,21 @@ def _name_field(raw_name: str | None) -> tuple[str | None, str | None]:
     return name, honorific
 
 
-def from_fields(fields: dict[str, str], source: str, line: str) -> list[Candidate]:
-    """Candidates from one labelled block or table row."""
+def from_fields(
+    fields: dict[str, str], source: str, line: str, shape: str = "block"
+) -> list[Candidate]:
+    """Candidates from one labelled block or table row (``shape`` says which)."""
     fields = _with_family_name(fields)
-    raw_name = fields.get("name") or _join_name(fields.get("first"), fields.get("last"))
-    addresses = _addresses_in(fields.get("email", ""), raw_name or "")
+    raw_name = _raw_name(fields)
+    # An address written in the name field counts only when no e-mail field gives one
+    # ("Nombre: Dra. Carmen Villalba (asistente: jose.mora@…)").
+    addresses = _addresses_in(fields.get("email", "")) or _addresses_in(raw_name or "")
     name, honorific = _name_field(raw_name)
-    title = honorific or _clean_value(fields.get("title", ""))
+    title = (
+        honorific
+        or _clean_value(fields.get("title", ""))
+        or _clean_value(fields.get("position", ""))
+    )
     if title and name and title == name:
         title = None
     base = dict(
@@ -98,6 +125,7 @@ def from_fields(fields: dict[str, str], source: str, line: str) -> list[Candidat
         source=source,
         listed=True,
         line=line,
+        shape=shape,
     )
     if not addresses:
         return [Candidate(None, **base)] if name else []

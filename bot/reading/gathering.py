@@ -19,6 +19,7 @@ from bot.reading.columns import column_tables
 from bot.reading.context import AnalysisContext
 from bot.reading.html import html_to_lines
 from bot.reading.names import name_from_display
+from bot.reading.names_in_text import honorific_for
 from bot.reading.participants import read_lines
 from bot.reading.vocabulary import SELF_NOMINATION, folded
 from bot.reading.zones import Segment, split_zones
@@ -48,6 +49,10 @@ class Gathered:
         if zone == "attachment":
             return self.attachment_text
         return self.own_text if zone == "own" else self.other_text
+
+
+# Images that may be a scanned page (logos and photos come back from OCR with nothing).
+SCANNED_IMAGE_TYPES = ("image/png", "image/jpeg", "image/tiff")
 
 
 def text_of(lines: list[Line]) -> str:
@@ -83,9 +88,12 @@ def addresses_in_header(value: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _sender_as_nominee(display: str, address: str, source: str) -> Candidate:
+def _sender_as_nominee(display: str, address: str, source: str, text: str) -> Candidate:
+    """The author of a forwarded or attached mail, asking to take part; the title is the
+    one their own text gives them ("Je soussignée, Dr Amel Ben Salah")."""
     person, title = name_from_display(display)
-    return Candidate(address, name=person, title=title, source=source, listed=True)
+    title = title or honorific_for(person, text)
+    return Candidate(address, name=person, title=title, source=source, listed=True, shape="sender")
 
 
 def _read_segment(
@@ -104,7 +112,8 @@ def _read_segment(
     if zone == "forwarded" and SELF_NOMINATION.search(folded(text)):
         # The forwarded mail is the nominee asking to take part.
         for name, address in addresses_in_header(header.get("from", ""))[:1]:
-            gathered.candidates.append((_sender_as_nominee(name, address, source), None))
+            candidate = _sender_as_nominee(name, address, source, text)
+            gathered.candidates.append((candidate, None))
 
 
 def read_segments(segments: list[Segment], source: str, gathered: Gathered, own_zone: str) -> None:
@@ -144,7 +153,7 @@ def _read_attached_mail(
     read_segments(segments, source, gathered, own_zone="forwarded")
     inner_text = "\n".join(gathered.other_text[before:])
     if inner.from_email and SELF_NOMINATION.search(folded(inner_text)):
-        candidate = _sender_as_nominee(inner.from_name, inner.from_email, source)
+        candidate = _sender_as_nominee(inner.from_name, inner.from_email, source, inner_text)
         gathered.candidates.append((candidate, None))
     read_attachments(inner, context, gathered, depth + 1)
 
@@ -165,7 +174,11 @@ def read_attachments(
 ) -> None:
     """Every attachment that is not an image, up to the configured number."""
     limit = context.limits.max_attachments
-    readable = [a for a in mail.attachments if not a.content_type.startswith("image/")]
+    readable = [
+        a
+        for a in mail.attachments
+        if not a.content_type.startswith("image/") or a.content_type in SCANNED_IMAGE_TYPES
+    ]
     for index, attachment in enumerate(readable):
         if index >= limit:
             gathered.warnings.append(

@@ -1,55 +1,42 @@
-"""The language a sender wrote in: script first (Arabic, Cyrillic, CJK), then stop words.
+"""The language a sender wrote in: script first (Arabic, Cyrillic, Chinese, Korean), then
+stop words.
 
-A small, predictable heuristic is enough for the languages replies are written in
-(en, fr, es) and it costs microseconds; text in other Latin-script languages falls back
-to the closest of those or to the event's default.
+Both come from the language files (``lexicon``): a language with a script of its own is
+recognised by the share of its letters, the others by their distinctive frequent words.
+A small, predictable heuristic is enough for the languages replies are written in, and
+it costs microseconds; text in other languages falls back to the closest or the default.
 """
 
 import re
 from collections import Counter
 
+from bot.reading.lexicon import lexicon
 from bot.text import fold_accents
 
 _WORDS = re.compile(r"[a-zñç']+")
 # Frequent words, accent-folded, that are distinctive for each language.
-STOPWORDS = {
-    "en": set(
-        "the and of to is for we please find below our with this that would be are our "
-        "you your i am pleased nominate following kind regards dear thank thanks attached "
-        "participants participant will have has been as from at by on it which who "
-        "register hereby forum online colleagues sincerely best".split()
-    ),
-    "fr": set(
-        "le la les des et du pour nous vous est une avec dans ci-dessous veuillez madame "
-        "monsieur cordialement je suis au aux sur par qui que ne pas votre notre ce cette "
-        "salutations mes sont il elle ont ete l'honneur d'informer trouver participera "
-        "participeront suite merci bien".split()
-    ),
-    "es": set(
-        "el los las y del para por nosotros con una en es que su estimado estimada "
-        "estimados saludos atentamente solicito adjunto al se le lo mi sus como este esta "
-        "nuestro nuestra muy usted ustedes participara participaran gracias cordial "
-        "cordiales remito hacemos informo seguimiento".split()
-    ),
-    "pt": set(
-        "o os as e para com uma um nao voce atenciosamente prezado prezada do da dos das "
-        "em que obrigado obrigada segue seguem nosso nossa".split()
-    ),
-}
-_SCRIPTS = (
-    ("ar", re.compile(r"[\u0600-\u06ff]")),
-    ("ru", re.compile(r"[\u0400-\u04ff]")),
-    ("zh", re.compile(r"[\u4e00-\u9fff]")),
-)
+STOPWORDS = lexicon().stopwords()
+# Languages written in a script of their own, with its Unicode ranges.
+_SCRIPTS = [
+    (code, re.compile("[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges) + "]"))
+    for code, ranges in lexicon().scripts()
+]
+SCRIPT_SHARE = 0.3
+
+
+def _by_script(sample: str) -> str | None:
+    letters = sum(1 for c in sample if c.isalpha()) or 1
+    shares = [(len(pattern.findall(sample)) / letters, code) for code, pattern in _SCRIPTS]
+    share, code = max(shares, default=(0.0, None))
+    return code if share > SCRIPT_SHARE else None
 
 
 def detect_language(text: str, default: str = "en") -> str:
-    """ISO 639-1 code of the text's language (en, fr, es, pt, ar, ru, zh)."""
+    """ISO 639-1 code of the text's language (en, fr, es, pt, ar, ru, zh, ko)."""
     sample = text[:20000]
-    letters = sum(1 for c in sample if c.isalpha()) or 1
-    for code, pattern in _SCRIPTS:
-        if len(pattern.findall(sample)) / letters > 0.3:
-            return code
+    script = _by_script(sample)
+    if script:
+        return script
     words = _WORDS.findall(fold_accents(sample))
     scores: Counter[str] = Counter()
     for word in words:

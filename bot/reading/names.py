@@ -9,16 +9,20 @@ words these rules use (honorifics, particles, words that are never names) are in
 import re
 import unicodedata
 
+from bot.reading.cjk_names import is_cjk_name, split_suffix_honorific
 from bot.reading.name_words import (
     ARTICLES,
-    NOT_NAME_WORDS,
     PARTICLES,
     POST_NOMINALS,
     is_honorific,
+    is_not_name_word,
     split_honorifics,
 )
+from bot.reading.script import has_foreign_letters, is_capitalised, is_cjk_word, native_form
+from bot.text import fold_accents
 
 __all__ = [
+    "is_full_name",
     "looks_like_name",
     "name_from_display",
     "normalise_name",
@@ -26,7 +30,8 @@ __all__ = [
     "split_honorifics",
 ]
 
-_TOKEN_EDGE = "\"'“”‘’«»()[]{}<>*_:;,|•·–—-"
+_TOKEN_EDGE = "\"'“”‘’«»()[]{}<>*_:;,|•·–—-،，、；：（）"
+_TOKEN_STRIP = ",;:،，、；："
 _SPACES = re.compile(r"\s+")
 _TRAILING_NOTE = re.compile(r"\s*\([^)]*\)\s*$")  # "Jane Mwangi (MOE)"
 
@@ -48,7 +53,7 @@ def _has_letters_only(token: str) -> bool:
 
 def _without_decoration(raw: str) -> str:
     """The name as written, without a trailing note, edge punctuation or post-nominals."""
-    text = unicodedata.normalize("NFC", raw)
+    text = native_form(unicodedata.normalize("NFC", raw), is_honorific)
     text = _TRAILING_NOTE.sub("", _SPACES.sub(" ", text))
     text = text.strip().strip(_TOKEN_EDGE + " ").strip()
     return POST_NOMINALS.sub("", text).strip(" ,")
@@ -89,11 +94,11 @@ def _natural_order(tokens: list[str]) -> tuple[list[str], list[bool]]:
 def _lower_particles(tokens: list[str], upper: list[bool]) -> list[str]:
     """Particles inside a name read lower-case: "Anna VAN DER BERG" -> "Anna van der Berg".
 
-    Without capitals, a particle is lowered only while every token is still capitalised.
+    Only a name with words in capitals is re-cased: "Amel Ben Salah" stays as written.
     """
     for index in range(1, len(tokens) - 1):
         word = tokens[index].lower()
-        if word not in PARTICLES or not (any(upper) or all(t[:1].isupper() for t in tokens)):
+        if word not in PARTICLES or not any(upper):
             continue
         if word in ARTICLES and tokens[index - 1].lower() not in PARTICLES:
             continue
@@ -112,7 +117,9 @@ def normalise_name(raw: str | None, display_name: bool = False) -> tuple[str | N
     if display_name:
         text = _given_name_first(text)
     title, text = split_honorifics(" ".join(_without_leading_articles(text.split())))
-    tokens = [t.strip(",;:") for t in text.split() if t.strip(",;:")]
+    suffix, text = split_suffix_honorific(text)
+    title = " ".join(t for t in (title, suffix) if t) or None
+    tokens = [t.strip(_TOKEN_STRIP) for t in text.split() if t.strip(_TOKEN_STRIP)]
     if not tokens or any(not _has_letters_only(t) for t in tokens):
         return None, title
     name = " ".join(_lower_particles(*_natural_order(tokens)))
@@ -126,20 +133,28 @@ def looks_like_name(text: str | None) -> bool:
     tokens = text.split()
     if not 1 <= len(tokens) <= 6:
         return False
+    if len(tokens) == 1 and is_cjk_word(tokens[0]):
+        return is_cjk_name(tokens[0])
     capitalised = 0
     for token in tokens:
         bare = token.strip(".,'’").lower()
-        if bare in NOT_NAME_WORDS:
+        if is_not_name_word(token):
             return False
         if not _has_letters_only(token):
             return False
-        if token[:1].isupper():
+        if is_capitalised(token):
             capitalised += 1
         elif bare not in PARTICLES:
             return False
     if len(tokens) == 1:
-        return capitalised == 1 and len(tokens[0]) > 2
+        caseless = has_foreign_letters(tokens[0]) and not tokens[0][:1].isupper()
+        return capitalised == 1 and len(tokens[0]) > 2 and not caseless
     return capitalised >= 2
+
+
+def is_full_name(name: str | None) -> bool:
+    """A given and a family name: two words or more, or one Chinese or Korean name."""
+    return bool(name) and (len(name.split()) >= 2 or is_cjk_name(name))
 
 
 def name_from_display(display: str | None) -> tuple[str | None, str | None]:
@@ -147,16 +162,15 @@ def name_from_display(display: str | None) -> tuple[str | None, str | None]:
     if not display or "@" in display:
         return None, None
     name, title = normalise_name(display, display_name=True)
-    if name and len(name.split()) >= 2:
+    if is_full_name(name):
         return name, title
     return None, title
 
 
 def _name_key(value: str) -> set[str]:
     """The words of a name, accent-folded and lower-cased, without initials."""
-    folded = unicodedata.normalize("NFKD", value)
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
-    return {w for w in re.findall(r"[a-z]+", folded) if len(w) > 1}
+    folded = fold_accents(value)
+    return {w for w in re.findall(r"[^\W\d_]+", folded) if len(w) > 1}
 
 
 def same_person(a: str | None, b: str | None) -> bool:

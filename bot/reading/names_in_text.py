@@ -9,28 +9,31 @@ Cleaning the name found is ``names``'s job.
 import re
 
 from bot.reading.candidates import Candidate
+from bot.reading.cjk_names import cjk_name_in, cjk_names_in, has_cjk
 from bot.reading.name_words import (
-    NOT_NAME_WORDS,
     PARTICLES,
     bare_word,
     is_honorific,
+    is_not_name_word,
     split_honorifics,
 )
-from bot.reading.names import normalise_name
-from bot.reading.organizations import INSTITUTION
-from bot.text import squeeze
+from bot.reading.names import is_full_name, normalise_name
+from bot.reading.organizations import names_institution
+from bot.reading.script import is_capitalised, is_latin, without_capitals
+from bot.text import fold_accents, squeeze
 
 LIST_MARKER = re.compile(
     r"^\s*(?:\(?\d{1,3}[.)\]]|\(?[a-z][.)\]](?=\s)|\(?[A-Z]\)(?=\s)|\(?[ivx]{1,4}[.)](?=\s)"
-    r"|[-*•·◦▪►–—o](?=\s)|#\d+)\s*"
+    r"|\d{1,3}-(?=\s)|[-*•·◦▪►–—o](?=\s)|#\d+)\s*"
 )
-_SEPARATORS = re.compile(r"\s*(?:[,;|/\t]|\s[-–—]\s|:\s)\s*")
-_HONORIFIC_NAME = re.compile(
-    r"(?<![\w.])((?:Mr|Mrs|Ms|Dr|Dra|Prof|Mme|Mlle|M|Sr|Sra|Srta|Ing|Lic|Licda|Eng|Pr)\.?\s+"
-    r"(?:[A-ZÀ-ÝÑ][\w'’-]+\.?\s+|(?:de|del|la|van|von|da|dos|du|y)\s+){0,4}[A-ZÀ-ÝÑ][\w'’-]+)"
-)
-_ADDRESS_FOLLOWS = re.compile(r"\s*[(<\[]?\s*[^\s@]+@")
-_TOKEN_PUNCTUATION = ",;:()[]\"'“”"
+_SEPARATORS = re.compile(r"\s*(?:[,;|/\t،，、；：]|\s[-–—]\s|:\s)\s*")
+_ADDRESS_FOLLOWS = re.compile(r"\s*[(<\[（]?\s*[^\s@]+@")
+_TOKEN_PUNCTUATION = ",;:()[]\"'“”،，、；：（）"
+_TOKEN = re.compile(r"\S+")
+# A name in a sentence ends at the word these close ("Dr. Jane Mwangi, of …").
+_NAME_CLOSERS = (",", ";", ":", ")", "）", "،", "，", "、", "؛", "；")
+_OPENERS = ("(", "（", "<", "[")
+MAX_NAME_WORDS = 5
 
 
 def strip_list_marker(text: str) -> str:
@@ -42,10 +45,6 @@ def segments(text: str) -> list[str]:
     return [s for s in _SEPARATORS.split(text) if s and s.strip()]
 
 
-def _is_full_name(name: str | None) -> bool:
-    return name is not None and len(name.split()) >= 2
-
-
 def _name_tokens_run(tokens: list[str], start: int, step: int) -> list[str]:
     """The capitalised tokens from ``start`` walking by ``step``, in reading order."""
     run: list[str] = []
@@ -53,9 +52,9 @@ def _name_tokens_run(tokens: list[str], start: int, step: int) -> list[str]:
     while 0 <= index < len(tokens):
         token = tokens[index].strip(_TOKEN_PUNCTUATION)
         bare = bare_word(token)
-        if not token or bare in NOT_NAME_WORDS:
+        if not token or is_not_name_word(token):
             break
-        if not (token[:1].isupper() or is_honorific(token) or (bare in PARTICLES and run)):
+        if not (is_capitalised(token) or is_honorific(token) or (bare in PARTICLES and run)):
             break
         run.append(token)
         index += step
@@ -67,7 +66,7 @@ def _name_after_honorific(tokens: list[str]) -> tuple[str | None, str | None]:
     for index, token in enumerate(tokens):
         if is_honorific(token) and index + 1 < len(tokens):
             name, title = normalise_name(" ".join(_name_tokens_run(tokens, index, 1)))
-            if _is_full_name(name):
+            if is_full_name(name):
                 return name, title
     return None, None
 
@@ -79,19 +78,29 @@ def _name_at_an_end(tokens: list[str]) -> tuple[str | None, str | None]:
         while run and run[-1].lower() in PARTICLES:
             run.pop()
         name, title = normalise_name(" ".join(run))
-        if _is_full_name(name):
+        if is_full_name(name):
             return name, title
     return None, None
 
 
 def name_in(text: str) -> tuple[str | None, str | None]:
-    """The personal name most plausibly written in a short piece of text."""
+    """The personal name most plausibly written in a short piece of text; in a script
+    without capitals, only one that an honorific opens."""
+    name, title = _name_in(text)
+    if name and not title and without_capitals(name):
+        return None, None
+    return name, title
+
+
+def _name_in(text: str) -> tuple[str | None, str | None]:
     text = strip_list_marker(squeeze(text)).strip(" ,;:-–—|*(<[")
     if not text:
         return None, None
     name, title = normalise_name(text)
-    if _is_full_name(name):
+    if is_full_name(name):
         return name, title
+    if has_cjk(text):
+        return cjk_name_in(text)
     tokens = text.split()
     name, title = _name_after_honorific(tokens)
     if name:
@@ -122,18 +131,87 @@ def inverted_name(parts: list[str]) -> tuple[str, str | None] | None:
         return None
     title, family = split_honorifics(family)
     name, honorific = normalise_name(f"{given} {family.upper()}")
-    if _is_full_name(name) and not INSTITUTION.search(f"{family} {given}"):
+    if is_full_name(name) and not names_institution(f"{family} {given}"):
         return name, title or honorific
     return None
 
 
+def _opens_name(word: str) -> bool:
+    """An honorific written as one opens a name ("Dr.", "г-н", "السيد"; a Latin one with
+    its capital, so "me" or "se" in a sentence are not taken for Maître or S.E.)."""
+    return is_honorific(word) and (word[:1].isupper() or not is_latin(word[:1]))
+
+
+def _name_words_after(tokens: list[re.Match[str]], index: int) -> tuple[list[str], int]:
+    """The honorifics from ``index`` and the name words after them, and where they end."""
+    words, names, end = [tokens[index].group().strip(_TOKEN_PUNCTUATION)], 0, tokens[index].end()
+    for token in tokens[index + 1 :]:
+        raw = token.group()
+        word = raw.strip(_TOKEN_PUNCTUATION)
+        if not word or raw.startswith(_OPENERS) or names >= MAX_NAME_WORDS:
+            break
+        if not names and is_honorific(word):
+            words.append(word)
+        elif is_not_name_word(word) or not (
+            is_capitalised(word) or (names and word.lower() in PARTICLES)
+        ):
+            break
+        else:
+            words.append(word)
+            names += 1
+        end = token.start() + raw.find(word) + len(word)
+        if raw.endswith(_NAME_CLOSERS):
+            break
+    while names and words[-1].lower() in PARTICLES:
+        words.pop()
+        names -= 1
+    if names and len(words[-1]) > 2:
+        words[-1] = words[-1].rstrip(".")
+    return (words if names else []), end
+
+
+def _cjk_names_in_sentence(sentence: str, source: str) -> list[Candidate]:
+    found = []
+    for name, title, end in cjk_names_in(sentence):
+        if not _ADDRESS_FOLLOWS.match(sentence[end : end + 120]):
+            found.append(Candidate(None, name=name, title=title, source=source, line=sentence))
+    return found
+
+
 def names_in_sentence(sentence: str, source: str) -> list[Candidate]:
     """Honorific-led names in a nominating sentence that gives no address for them."""
+    if has_cjk(sentence):
+        return _cjk_names_in_sentence(sentence, source)
     found = []
-    for match in _HONORIFIC_NAME.finditer(sentence):
-        if _ADDRESS_FOLLOWS.match(sentence[match.end() : match.end() + 120]):
+    tokens = list(_TOKEN.finditer(sentence))
+    index = 0
+    while index < len(tokens):
+        if not _opens_name(tokens[index].group().strip(_TOKEN_PUNCTUATION)):
+            index += 1
+            continue
+        words, end = _name_words_after(tokens, index)
+        index += max(len(words), 1)
+        if not words or _ADDRESS_FOLLOWS.match(sentence[end : end + 120]):
             continue  # the address follows: the line reader has this person already
-        name, title = normalise_name(match.group(1))
+        name, title = normalise_name(" ".join(words))
         if name:
             found.append(Candidate(None, name=name, title=title, source=source, line=sentence))
     return found
+
+
+def honorific_for(name: str | None, text: str) -> str | None:
+    """The honorific the text writes before the person's name ("… Dr Amel Ben Salah, …")."""
+    if not name:
+        return None
+    wanted = [fold_accents(w) for w in name.split()]
+    tokens = [t.strip(_TOKEN_PUNCTUATION) for t in text.split()]
+    words = [fold_accents(t) for t in tokens]
+    for index in range(1, len(tokens) - len(wanted) + 1):
+        if words[index : index + len(wanted)] != wanted:
+            continue
+        start = index
+        while start > 0 and is_honorific(tokens[start - 1]):
+            start -= 1
+        if start < index:
+            return " ".join(tokens[start:index])
+    return None

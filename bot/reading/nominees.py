@@ -11,6 +11,7 @@ already kept.
 from dataclasses import dataclass, field
 
 from bot.message.parse import ParsedMail
+from bot.reading.addresses import is_role_address
 from bot.reading.candidates import Candidate
 from bot.reading.context import AnalysisContext
 from bot.reading.gathering import Gathered, addresses_in_header
@@ -28,11 +29,14 @@ class Nominees:
     kept: dict[str, Candidate] = field(default_factory=dict)
     withdrawn: list[str] = field(default_factory=list)
     names_only: list[Candidate] = field(default_factory=list)
+    withdrawn_names: list[str] = field(default_factory=list)  # withdrawn without an address
 
 
 def _self_candidate(mail: ParsedMail) -> Candidate:
     person, title = name_from_display(mail.from_name)
-    return Candidate(mail.from_email, name=person, title=title, source="sender", listed=True)
+    return Candidate(
+        mail.from_email, name=person, title=title, source="sender", listed=True, shape="sender"
+    )
 
 
 def _is_forwarded_author(address: str, segment: Segment) -> bool:
@@ -49,6 +53,8 @@ def _may_be_nominee(
     address = candidate.email or ""
     if not address or candidate.excluded or context.is_ours(address):
         return False
+    if is_role_address(address) and not (candidate.listed and candidate.name):
+        return False  # an organisation's mailbox, written beside no one's name
     if address == mail.from_email:
         return candidate.listed or self_nominated
     # The forwarded mail's author, mentioned in passing, is not a nominee.
@@ -82,9 +88,17 @@ def _copy_recipients(mail: ParsedMail, context: AnalysisContext) -> list[tuple[s
     return [(n, a) for n, a in mail.cc + mail.to if a != mail.from_email and not context.is_ours(a)]
 
 
-def _copied_for_information(address: str, person: str | None, info_lines: list[str]) -> bool:
+def _copied_for_information(
+    address: str, display: str, person: str | None, info_lines: list[str]
+) -> bool:
+    """Whether a line copying someone for information names this recipient: by address,
+    by the person's name, or by the organisation a mailbox is named after."""
+    shown = folded(display).strip()
     return any(
-        address in line.lower() or (person and same_person(person, line)) for line in info_lines
+        address in line.lower()
+        or (person and same_person(person, line))
+        or (not person and len(shown) > 3 and shown in folded(line))
+        for line in info_lines
     )
 
 
@@ -99,7 +113,9 @@ def copy_nominees(
     chosen = []
     for display, address in _copy_recipients(mail, context)[:MAX_COPIED_RECIPIENTS]:
         person, title = name_from_display(display)
-        if _copied_for_information(address, person, info_lines):
+        if _copied_for_information(address, display, person, info_lines):
+            continue
+        if is_role_address(address) and not person:
             continue
         if named:
             # Names written in the text say which of the copied recipients are nominees.
@@ -107,7 +123,9 @@ def copy_nominees(
             if match is None:
                 continue
             person, title = match.name, match.title or title
-        chosen.append(Candidate(address, name=person, title=title, source="cc", listed=True))
+        chosen.append(
+            Candidate(address, name=person, title=title, source="cc", listed=True, shape="cc")
+        )
     return chosen
 
 
@@ -153,4 +171,23 @@ def choose_nominees(
     chosen.names_only = _names_without_address(
         gathered.names_only, chosen.kept, mail, self_nominated
     )
+    chosen.withdrawn_names = _withdrawn_names(gathered, chosen)
     return chosen
+
+
+def _withdrawn_names(gathered: Gathered, chosen: Nominees) -> list[str]:
+    """Names withdrawn without an address ("please withdraw Mr. X"), once each, unless
+    the message also nominates that person or withdraws them by address."""
+    known = [*chosen.kept.values(), *chosen.names_only]
+    known += [c for c, _ in gathered.candidates if c.withdrawn]
+    found: list[str] = []
+    for candidate in gathered.names_only:
+        name = candidate.name
+        if not candidate.withdrawn or not name:
+            continue
+        if any(same_person(name, n) for n in found) or any(
+            same_person(name, c.name) for c in known
+        ):
+            continue
+        found.append(name)
+    return found

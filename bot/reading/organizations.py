@@ -1,47 +1,43 @@
 """Institutions written beside a person: "Ministry of Environment", "INIA", "Université …".
 
 A segment of a line names an institution when it is capitalised, holds an institution
-word in English, French or Spanish, and is neither a sentence nor a job title ("Head of
-Laboratory Section" is a position, not a laboratory).
+word of the language files (English, French and Spanish have them), and is neither a
+sentence nor a job title ("Head of Laboratory Section" is a position, not a laboratory).
 """
 
 import re
 
-from bot.text import squeeze
+from bot.reading.lexicon import lexicon
+from bot.text import fold_accents, fold_with_offsets, squeeze
 
-INSTITUTION = re.compile(
-    r"\b(ministr|minist[eè]re|ministerio|universit|institut|agen[cz]|department|d[ée]partement|"
-    r"departamento|authorit|autorit|autoridad|office|bureau|oficina|cent(re|er|ro)|council|"
-    r"conseil|consejo|commission|comisi[oó]n|service|servicio|direction|direcci[oó]n|"
-    r"secretar|network|r[ée]seau|\bred\b|association|asociaci[oó]n|foundation|fondation|"
-    r"fundaci[oó]n|programme|program|programa|laborator|organi[sz]ation|organizaci[oó]n|"
-    r"committee|comit[ée]|academy|acad[ée]mie|academia|college|coll[eè]ge|colegio|"
-    r"observatory|museum|mus[ée]e|museo|society|soci[ée]t[ée]|sociedad|board|agency|"
-    r"embassy|ambassade|embajada|division|unit[ée]?|unidad|corporation|corporaci[oó]n)",
-    re.I,
-)
+_LEXICON = lexicon()
+# Matched on accent-folded text.
+INSTITUTION = _LEXICON.pattern("organizations", "institution")
 # A segment that opens with a job title names a position, not an institution
 # ("Head of Laboratory Section", "Jefe de Servicio de Bioseguridad").
 _POSITION = re.compile(
-    r"^(senior |junior |principal |chief |deputy |assistant |acting |associate |regional |"
-    r"national |programme |program |technical |agricultural |environmental |biosafety |"
-    r"scientific |research )*(head|director|directeur|directrice|directora?|chief|officer|"
-    r"manager|coordinator|coordinat(eur|rice)|coordinador[a]?|adviser|advisor|"
-    r"conseill(er|[èe]re)|asesor[a]?|consultant|analyst|analyste|analista|specialist|"
-    r"sp[ée]cialiste|especialista|expert[ae]?|experto|researcher|chercheur|chercheuse|"
-    r"investigador[a]?|scientist|lecturer|professor|professeur|profesor[a]?|engineer|"
-    r"ing[ée]nieur|technician|technicien(ne)?|t[ée]cnic[oa]|jef[ea]|chef|responsable|"
-    r"charg[ée]e?|sous-direct|subdirector[a]?|secretary|secr[ée]taire|president|"
-    r"pr[ée]sident|presidente|assistant|asistente|attach[ée]|agent|inspector|inspecteur)\b",
-    re.I,
+    "^(?:"
+    + _LEXICON.alternation("organizations", "position_qualifiers")
+    + " )*(?:"
+    + _LEXICON.alternation("organizations", "positions", end=True)
+    + ")"
 )
 # Words that show a segment is a sentence, not the name of an institution.
-_PROSE = re.compile(
-    r"\b(nominat|designat|d[ée]sign|nomin|please|veuillez|s[ií]rvase|would|will|est|son|are|is|"
-    r"estimad|dear|cher|ch[èe]re)\w*\b",
-    re.I,
+_PROSE = re.compile("(?:" + _LEXICON.alternation("organizations", "prose") + r")\w*\b")
+_LEADING_PREPOSITION = re.compile(
+    "^(?:" + _LEXICON.alternation("organizations", "leading_prepositions", end=False) + r")\s+"
 )
-_LEADING_PREPOSITION = re.compile(r"^(of|from|at|du|de la|de l'|del|de)\s+", re.I)
+
+
+def names_institution(text: str) -> bool:
+    """Whether the text holds an institution word ("Ministry", "Université", "Instituto")."""
+    return bool(INSTITUTION.search(fold_accents(text)))
+
+
+def _without_leading_preposition(segment: str) -> str:
+    words, offsets = fold_with_offsets(segment)
+    match = _LEADING_PREPOSITION.match(words)
+    return segment[offsets[match.end()] :] if match else segment
 
 
 def institution(segment: str) -> str | None:
@@ -49,12 +45,13 @@ def institution(segment: str) -> str | None:
     segment = squeeze(segment).strip(" ,;:-–—|()")
     if not segment or len(segment) > 120 or "@" in segment:
         return None
-    segment = _LEADING_PREPOSITION.sub("", segment)
+    segment = _without_leading_preposition(segment)
+    words = fold_accents(segment)
     if (
         segment[:1].isupper()
-        and INSTITUTION.search(segment)
-        and not _PROSE.search(segment)
-        and not _POSITION.match(segment)
+        and INSTITUTION.search(words)
+        and not _PROSE.search(words)
+        and not _POSITION.match(words)
     ):
         return segment
     return None

@@ -15,6 +15,7 @@ from bot.reading.address_lines import candidate_on_line
 from bot.reading.addresses import Found, deobfuscate, find_addresses
 from bot.reading.candidates import Candidate, Reading
 from bot.reading.fields import PERSON_FIELDS, from_fields, split_fields
+from bot.reading.lexicon import accent_blind, lexicon
 from bot.reading.names_in_text import (
     LIST_MARKER,
     name_in,
@@ -22,15 +23,34 @@ from bot.reading.names_in_text import (
     segments,
     strip_list_marker,
 )
-from bot.reading.organizations import INSTITUTION, first_institution
-from bot.reading.sentences import Announced, announced_by, intent, sentence_at, sentences
+from bot.reading.organizations import first_institution, names_institution
+from bot.reading.sentences import (
+    Announced,
+    announced_by,
+    given_as_wrong,
+    intent,
+    sentence_at,
+    sentences,
+)
 from bot.reading.tables import read_headed_table, rows_with_addresses, table_header, text_tables
-from bot.reading.vocabulary import CONTACT, FOR_INFORMATION, NOMINATION, WITHDRAWAL, folded
+from bot.reading.vocabulary import (
+    CONTACT,
+    FOR_INFORMATION,
+    GREETING,
+    NAME_KINDS,
+    NOMINATION,
+    WITHDRAWAL,
+    folded,
+)
 
-_TRAILING_NAME = re.compile(r"^\W*\b(?:for|pour|para)\s+(.{3,80})", re.I)
-_GREETING = re.compile(
-    r"^\s*(dear|cher|ch[èe]re|estimad[oa]s?|querid[oa]|madame|monsieur|hello|"
-    r"hi|bonjour|buenos|buenas|hola)\b",
+# How many lines of text above a labelled block may name its person.
+MAX_LINES_ABOVE = 3
+
+# "… instead of OLD for Dr Grace Kaupa": the person the addresses before are for.
+_TRAILING_NAME = re.compile(
+    r"^\W*\b(?:"
+    + "|".join(accent_blind(w) for w in lexicon().phrases("sentences", "for_person"))
+    + r")\s+(.{3,80})",
     re.I,
 )
 
@@ -43,6 +63,8 @@ def read_table(table: Table, source: str) -> Reading:
     reading = Reading()
     for line in rows_with_addresses(table):
         row = read_lines([line], source)
+        for candidate in row.candidates:
+            candidate.shape = "table" if candidate.name else candidate.shape
         reading.candidates.extend(row.candidates)
         reading.obfuscated |= row.obfuscated
     return reading
@@ -60,6 +82,8 @@ class _LineReader:
         self.announced: Announced = None
         self.previous_text = ""
         self.previous_used = False  # whether the line before gave a field or a candidate
+        self.loose: list[str] = []  # the lines of text just before, that gave nothing
+        self.record_loose: list[str] = []  # those before the labelled block being gathered
 
     def read(self, line: Line) -> None:
         if isinstance(line, Table):
@@ -85,6 +109,7 @@ class _LineReader:
     def end_block(self) -> None:
         """The labelled block gathered so far gives its candidates."""
         if self.record:
+            self._name_above_block()
             text = " ".join(self.record_lines)
             for candidate in from_fields(self.record, self.source, " / ".join(self.record_lines)):
                 candidate.withdrawn = intent(text, None, self.announced)
@@ -93,6 +118,20 @@ class _LineReader:
 
     def _remember(self, text: str, used: bool) -> None:
         self.previous_text, self.previous_used = text, used
+        self.loose = [] if used else [*self.loose[-(MAX_LINES_ABOVE - 1) :], text]
+
+    def _name_above_block(self) -> None:
+        """A block without a name field ("Эл. почта: …") is for the person named on a line
+        just above it ("г-жа Айгуль ТОКТОГУЛОВА", then a job title)."""
+        if any(kind in self.record for kind in NAME_KINDS):
+            return
+        for line in reversed(self.record_loose):
+            if name_in(line)[0]:
+                self.record["name"] = line
+                self.reading.names_without_address = [
+                    n for n in self.reading.names_without_address if n.line != line
+                ]
+                return
 
     def _table(self, table: Table) -> None:
         self.end_block()
@@ -113,6 +152,8 @@ class _LineReader:
 
     def _labelled_line(self, fields: list[tuple[str, str]], text: str) -> None:
         """Fields join the block; a person's field seen again starts the next person's."""
+        if not self.record:
+            self.record_loose = self.loose
         for kind, value in fields:
             if kind == "ignore":  # a known but ignored field (phone, gender …)
                 continue
@@ -136,16 +177,18 @@ class _LineReader:
         """A list item naming a person (not an institution) without an address."""
         name, title = name_in(text)
         item_text = strip_list_marker(text)
-        if not name or INSTITUTION.search(item_text.split(",")[0]):
+        if not name or names_institution(item_text.split(",")[0]):
             return
-        item = Candidate(None, name=name, title=title, source=self.source, listed=True, line=text)
+        item = Candidate(
+            None, name=name, title=title, source=self.source, listed=True, line=text, shape="list"
+        )
         item.organization = first_institution(segments(item_text)[1:])
         item.withdrawn = intent(text, None, self.announced)
         self.reading.names_without_address.append(item)
 
     def _names_in_sentences(self, text: str, with_withdrawals: bool) -> None:
         """Honorific-led names in the nominating (or withdrawing) sentences of a line."""
-        if _GREETING.match(text):
+        if GREETING.match(folded(text)):
             return
         for sentence in sentences(text):
             words = folded(sentence)
@@ -191,7 +234,9 @@ class _LineReader:
         offset = line.find(sentence) if sentence else 0
         candidate.withdrawn = intent(sentence, found.start - max(offset, 0), self.announced)
         words = folded(sentence)
-        if FOR_INFORMATION.search(words):
+        if given_as_wrong(line, found.start, found.end):
+            candidate.excluded = "an address given as wrong"
+        elif FOR_INFORMATION.search(words):
             candidate.excluded = "copied for information"
         elif CONTACT.search(words) and not NOMINATION.search(words):
             candidate.excluded = "contact address"

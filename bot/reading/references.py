@@ -8,13 +8,16 @@ its ``EventTerms``: its slug, references and keywords.
 import re
 from dataclasses import dataclass
 
+from bot.reading.lexicon import lexicon
 from bot.text import fold_accents
 
 SCBD_REFERENCE = re.compile(r"\bSCBD(?:\s*/\s*[A-Z0-9]{1,12}){2,8}\b", re.I)
+# "Notification 2025-055", "N° 2025-055", "الإخطار رقم 2025-055", "第2025-055号通知" (the
+# words are the language files'), matched on accent-folded text.
 NOTIFICATION_NUMBER = re.compile(
-    r"(?:notifica\w*|no\.?|n[°º]|num(?:ber|[ée]ro)?\.?|ref(?:erence|[ée]rence|erencia)?\.?)"
-    r"[^\d\n]{0,25}?(20\d\d-\d{3})(?![\d-])",
-    re.I,
+    "(?:"
+    + lexicon().alternation("references", "number_words")
+    + r")[^\d\n]{0,25}?(?P<number>20\d\d-\d{3})(?![\d-])"
 )
 
 
@@ -38,7 +41,7 @@ def normalise_reference(reference: str) -> str:
 def cited_references(text: str) -> set[str]:
     """Notification references and numbers cited in the text, upper-case, spaces removed."""
     found = {normalise_reference(m.group(0)) for m in SCBD_REFERENCE.finditer(text)}
-    found |= {m.group(1) for m in NOTIFICATION_NUMBER.finditer(text)}
+    found |= {m.group("number") for m in NOTIFICATION_NUMBER.finditer(fold_accents(text))}
     return found
 
 

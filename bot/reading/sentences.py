@@ -6,30 +6,44 @@ withdraw Dr X", "replace X by Y", "Y instead of X"), and a cue line without addr
 """
 
 import re
+from bisect import bisect_left
 from typing import Literal
 
+from bot.reading.lexicon import lexicon
 from bot.reading.name_words import is_honorific
-from bot.reading.vocabulary import NOMINATION, WITHDRAWAL, folded
+from bot.reading.vocabulary import (
+    NOMINATION,
+    RIGHT_ADDRESS,
+    WITHDRAWAL,
+    WRONG_ADDRESS,
+    folded,
+)
+from bot.text import fold_with_offsets
 
 # What the last cue line announced for the people listed after it.
 Announced = Literal["withdraw", "add"] | None
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[¿¡\"'“(]?[A-ZÀ-ÝÑ])")
-_ABBREVIATION = re.compile(r"(?:^|\s)([A-Za-zÀ-ÿ]{1,5})\.$")
-_ABBREVIATED_WORDS = {"no", "ref", "réf", "tel", "st", "art"}
+_LEXICON = lexicon()
+# A sentence ends at ". " before a capital (or a letter of a script without capitals),
+# and at a full stop of the scripts that write none of them between sentences ("。").
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])\s+(?=[¿¡\"'“(«]?(?P<letter>[^\W\d_]))"  # ". " before a letter
+    r"|(?<=[。！？])\s*(?=\S)"  # a CJK full stop
+)
+_ABBREVIATION = re.compile(r"(?:^|[\s(\[（\"“«¿¡])([^\W\d_]{1,5})\.$")
+_ABBREVIATED_WORDS = _LEXICON.words("sentences", "abbreviations")
 # "replace X by Y": what follows the match is added, what precedes it withdrawn.
 _REPLACE_BY = re.compile(
-    r"\b(replac\w*|substitut\w*|remplac\w*|reemplaz\w*|sustitu\w*)\b[^.;]{0,80}?\b(by|with|par|por|con)\b",
-    re.I,
+    "(?:"
+    + _LEXICON.alternation("sentences", "replace_verbs", end=True)
+    + ")[^.;]{0,80}?(?:"
+    + _LEXICON.alternation("sentences", "replace_by", end=True)
+    + ")"
 )
 # Sentences about a replacement's new nominee, which withdraw nobody by themselves.
-_REPLACE_TARGET_ONLY = re.compile(r"\b(en su (lugar|reemplazo)|a sa place|in (his|her) place)\b")
+_REPLACE_TARGET_ONLY = _LEXICON.pattern("sentences", "in_place", end=True)
 # "Y instead of X", "Y will replace X": what precedes the match is added.
-_INSTEAD = re.compile(
-    r"\b(instead of|in place of|[àa] la place de|en (lugar|sustituci[oó]n|reemplazo) de[l]?|"
-    r"will replace|replaces|remplacera|remplace|reemplazar[áa]|sustituir[áa]|reemplaza)\b",
-    re.I,
-)
+_INSTEAD = _LEXICON.pattern("sentences", "instead", end=True)
 
 
 def _is_abbreviation(word: str) -> bool:
@@ -41,6 +55,9 @@ def _sentence_breaks(line: str) -> list[tuple[int, int]]:
     """Where sentences end, not counting the period of "Dr.", "Mme." or an initial."""
     breaks = []
     for match in _SENTENCE_END.finditer(line):
+        letter = match.group("letter")
+        if letter and letter.islower():
+            continue  # ". a lower-case word" goes on with the sentence
         before = _ABBREVIATION.search(line[max(0, match.start() - 8) : match.start()])
         if before and _is_abbreviation(before.group(1)):
             continue
@@ -67,6 +84,42 @@ def sentence_at(line: str, position: int) -> str:
     return line[start:]
 
 
+_CLAUSE_END = re.compile(r"[,;.:，；。：、،؛!?！？]\s|[，；。、،؛！？]")
+_OPEN, _CLOSE = "(（[", ")）]"
+
+
+def clause_at(line: str, start: int, end: int) -> str:
+    """The clause of ``line`` around the span: the brackets that hold it, else the text
+    between the punctuation before and after it ("正确地址为：X（原填写的 Y 无效）")."""
+    depth, left = 0, None
+    for index in range(start - 1, -1, -1):
+        if line[index] in _CLOSE:
+            depth += 1
+        elif line[index] in _OPEN:
+            if depth == 0:
+                left = index
+                break
+            depth -= 1
+    if left is not None:
+        right = min((line.find(c, end) for c in _CLOSE if line.find(c, end) >= 0), default=-1)
+        if right >= 0:
+            return line[left + 1 : right]
+    before = [m.end() for m in _CLAUSE_END.finditer(line, 0, start)]
+    after = _CLAUSE_END.search(line, end)
+    first = max([0, *before, *(line.rfind(c, 0, start) + 1 for c in _CLOSE + _OPEN)])
+    last = min(
+        [after.start() if after else len(line)]
+        + [line.find(c, end) for c in _OPEN + _CLOSE if line.find(c, end) >= 0]
+    )
+    return line[first:last]
+
+
+def given_as_wrong(line: str, start: int, end: int) -> bool:
+    """Whether the clause around an address says it is wrong (and not that it is right)."""
+    words = folded(clause_at(line, start, end))
+    return bool(WRONG_ADDRESS.search(words)) and not RIGHT_ADDRESS.search(words)
+
+
 def says_withdraw(words: str) -> bool:
     """Whether accent-folded text withdraws someone (not only names a replacement)."""
     return bool(WITHDRAWAL.search(words)) and not _REPLACE_TARGET_ONLY.search(words)
@@ -83,12 +136,14 @@ def announced_by(words: str) -> Announced:
 
 def _replacement_side(sentence: str, position: int) -> bool | None:
     """In a replacement, whether the person at ``position`` is the one replaced."""
-    by = _REPLACE_BY.search(sentence)
+    words, offsets = fold_with_offsets(sentence)
+    at = bisect_left(offsets, position)
+    by = _REPLACE_BY.search(words)
     if by:
-        return position < by.start()
-    instead = _INSTEAD.search(sentence)
+        return at < by.start()
+    instead = _INSTEAD.search(words)
     if instead:
-        return position > instead.start()
+        return at > instead.start()
     return None
 
 

@@ -60,7 +60,7 @@ def read_headed_table(table: Table, header: Header, source: str) -> Reading:
     reading = Reading()
     index, kinds = header
     for row in table.rows[index + 1 :]:
-        for candidate in from_fields(_row_fields(row, kinds), source, " | ".join(row)):
+        for candidate in from_fields(_row_fields(row, kinds), source, " | ".join(row), "table"):
             reading.add(candidate)
     return reading
 

@@ -4,67 +4,52 @@ A message's lines are cut into segments: ``own`` (the sender's words), ``signatu
 ``quoted`` (reply history: ``>`` lines, "On … wrote:", a quoted notification),
 ``forwarded`` (a forwarded message's body, often where the names are) and
 ``forward_header`` (its From/To/Subject lines, whose addresses are correspondents, not
-nominees). Forward and reply markers are recognised in English, French and Spanish.
+nominees). Forward and reply markers, header keys and closing formulas are the language
+files' (``lexicon``), in every language they hold.
 """
 
 import re
 from dataclasses import dataclass, field
 
 from bot.reading import Line, Table
+from bot.reading.lexicon import accent_blind, lexicon
 from bot.text import fold_accents
 
-_SEPARATOR = re.compile(
-    r"^[\s>]*[-_=*]{2,}\s*(?P<what>forwarded message|forwarded e-?mail|original message|"
-    r"message transf[ée]r[ée]|message d'origine|message original|courriel original|"
-    r"mensaje reenviado|mensaje original|correo reenviado|mensagem encaminhada|"
-    r"mensagem original|weitergeleitete nachricht|urspr[üu]ngliche nachricht)\s*[-_=*]{2,}\s*$",
-    re.I,
+_LEXICON = lexicon()
+
+
+def _words(key: str, start: bool = True, end: bool = True) -> str:
+    return _LEXICON.alternation("zones", key, start, end)
+
+
+# The zone patterns below are matched on accent-folded lines (``fold_accents``).
+_RULE = r"[-_=*]{2,}"
+_FORWARD_SEPARATOR = re.compile(
+    rf"^[\s>]*{_RULE}\s*(?:{_words('forward_separators', end=False)})\s*{_RULE}\s*$"
 )
-_FORWARD_INTRO = re.compile(
-    r"^\s*(begin forwarded message|d[ée]but du message r[ée]exp[ée]di[ée]|"
-    r"inicio del mensaje reenviado|mensaje reenviado|forwarded message)\s*:?\s*$",
-    re.I,
+_ORIGINAL_SEPARATOR = re.compile(
+    rf"^[\s>]*{_RULE}\s*(?:{_words('original_separators', end=False)})\s*{_RULE}\s*$"
 )
-_WROTE = re.compile(r"(\bwrote|a [ée]crit|escribi[óo]|schrieb|scrisse|escreveu)\s*:\s*$", re.I)
-_WROTE_START = re.compile(r"^\s*(on|le|el|en|am|il|em)\b", re.I)
+_FORWARD_INTRO = re.compile(rf"^\s*(?:{_words('forward_intro', end=False)})\s*:?\s*$")
+_WROTE = re.compile(rf"(?:{_words('wrote', end=False)})\s*:\s*$")
+_WROTE_START = re.compile(rf"^\s*(?:{_words('wrote_start')})")
+# Header keys of every language, by what they introduce.
+_KEYS = {
+    role: set(_LEXICON.phrases("zones", f"header_{role}"))
+    for role in ("from", "date", "to", "cc", "subject", "other")
+}
 _HEADER_LINE = re.compile(
-    r"^[\s>*]*(?P<key>from|de|von|da|sent|envoy[ée]|envoy[ée] par|enviado|gesendet|date|fecha|"
-    r"datum|data|to|[àa]|pour|para|an|cc|cci|bcc|subject|sujet|objet|asunto|betreff|oggetto|"
-    r"assunto|reply-to|r[ée]pondre [àa]|responder a|importance|priorit[ée])\s*:\s*\**"
-    r"(?P<value>.*)$",
+    r"^[\s>*\u200e\u200f\u202a-\u202e\u2066-\u2069]*(?P<key>"
+    + "|".join(accent_blind(k) for k in sorted(set().union(*_KEYS.values()), key=len, reverse=True))
+    + r")\s*[:：]\s*\**(?P<value>.*)$",
     re.I,
 )
-_FROM_KEYS = {"from", "de", "von", "da"}
-_DATE_KEYS = {"sent", "envoye", "envoyé", "enviado", "gesendet", "date", "fecha", "datum", "data"}
-_SUBJECT_KEYS = {"subject", "sujet", "objet", "asunto", "betreff", "oggetto", "assunto"}
-_TO_KEYS = {"to", "à", "a", "pour", "para", "an"}
-_CC_KEYS = {"cc", "cci", "bcc"}
-_FORWARD_SUBJECT = re.compile(r"^\s*(fw|fwd|tr|rv|enc|wg|i)\s*:", re.I)
-_REPLY_SUBJECT = re.compile(r"^\s*(re|aw|r|sv|antw|ref|réf|rép|resp)\s*:", re.I)
-_CLOSING = re.compile(
-    r"^\s*((best|kind|warm|warmest|with best|with kind)\s+regards|regards|sincerely|"
-    r"yours\s+(sincerely|faithfully|truly)|(with\s+)?(best|kind)\s+wishes|best|cheers|"
-    r"thanks?(\s+you)?(\s+in advance)?|many thanks|respectfully|cordialement|"
-    r"(bien|tres|très)\s+cordialement|salutations|(sinceres|sincères|meilleures)\s+salutations|"
-    r"bien [àa] vous|merci(\s+beaucoup|\s+d.avance)?|atentamente|"
-    r"(un\s+)?(cordial\s+)?saludo(s)?(\s+cordiales)?|cordialmente|muchas gracias|"
-    r"gracias(\s+de antemano)?|saludos cordiales|un abrazo|abrazos)\s*[,.!]*\s*$",
-    re.I,
-)
+_FORWARD_SUBJECT = re.compile(rf"^\s*(?:{_words('forward_subject')})\s*:")
+_REPLY_SUBJECT = re.compile(rf"^\s*(?:{_words('reply_subject')})\s*:")
+_CLOSING = re.compile(rf"^\s*(?:{_words('closing')})\s*[,.!]*\s*$")
 # Lines that end a message or letter: "Many thanks and best regards,", "Veuillez agréer …".
-_CLOSING_END = re.compile(
-    r"((best|kind|warm)?\s*regards|sincerely|cordialement|salutations|atentamente|"
-    r"saludos( cordiales)?|cordialmente|consid[ée]ration( distingu[ée]e)?|"
-    r"distinguid[oa]s? saludos)\s*[,.!]*\s*$",
-    re.I,
-)
-_LETTER_CLOSING = re.compile(
-    r"^\s*(veuillez agr[ée]er|je vous prie d.agr[ée]er|(je vous prie de )?recevoir|"
-    r"avec mes (meilleures|sinc[èe]res)|le saluda atentamente|sin otro particular|"
-    r"aprovecho (la|esta) (ocasi[óo]n|oportunidad)|hago propicia|me valgo de la ocasi[óo]n|"
-    r"please accept(, [^,]+,)? the assurances|accept(, [^,]+,)? the assurances)",
-    re.I,
-)
+_CLOSING_END = re.compile(rf"(?:{_words('closing_end', end=False)})\s*[,.!]*\s*$")
+_LETTER_CLOSING = re.compile(rf"^\s*(?:{_words('letter_closing', end=False)})")
 _SIGNATURE_DASHES = re.compile(r"^--\s*$")
 MAX_SIGNATURE_LINES = 16
 
@@ -87,40 +72,42 @@ def _is_quoted(line: Line) -> bool:
 
 
 def _header_key(line: Line) -> tuple[str, str] | None:
+    """(role of the key, value) of a header line such as "From: …" or "发件人：…"."""
     match = _HEADER_LINE.match(_text(line))
     if not match:
         return None
-    return match.group("key").lower(), match.group("value").strip()
+    key = " ".join(fold_accents(match.group("key")).split())
+    role = next((r for r, keys in _KEYS.items() if key in keys), "other")
+    return role, match.group("value").strip()
 
 
 def _header_block_at(lines: list[Line], index: int) -> int:
     """Length of a header block (From/Sent/To/Subject, any order) starting at index, or 0."""
-    keys: set[str] = set()
+    roles: set[str] = set()
     end = index
     while end < len(lines) and end - index <= 10:
         found = _header_key(lines[end])
         if found:
-            keys.add(found[0])
+            roles.add(found[0])
             end += 1
-        elif keys and not _text(lines[end]).strip() and end - index < 2:
+        elif roles and not _text(lines[end]).strip() and end - index < 2:
             end += 1
         else:
             break
-    if not keys & _FROM_KEYS:
+    if "from" not in roles:
         return 0
-    found_kinds = sum(bool(keys & group) for group in (_DATE_KEYS, _SUBJECT_KEYS, _TO_KEYS))
-    return end - index if found_kinds >= 2 else 0
+    return end - index if len(roles & {"date", "subject", "to"}) >= 2 else 0
 
 
 def _wrote_line(lines: list[Line], index: int) -> int:
     """1 or 2 when an attribution line ("On … wrote:") starts at index, else 0."""
-    text = _text(lines[index]).strip().lstrip("> ")
+    text = fold_accents(_text(lines[index])).strip().lstrip("> ")
     if not text or len(text) > 300:
         return 0
     if _WROTE.search(text) and (_WROTE_START.match(text) or "@" in text or "<" in text):
         return 1
     if index + 1 < len(lines) and _WROTE_START.match(text):
-        following = _text(lines[index + 1]).strip().lstrip("> ")
+        following = fold_accents(_text(lines[index + 1])).strip().lstrip("> ")
         if _WROTE.search(following) and len(text) + len(following) < 300:
             return 2
     return 0
@@ -132,21 +119,17 @@ def _parse_header(lines: list[Line]) -> dict[str, str]:
         found = _header_key(line)
         if not found:
             continue
-        key, value = found
-        folded = fold_accents(key)
-        if key in _FROM_KEYS:
-            header.setdefault("from", value)
-        elif folded in {fold_accents(k) for k in _TO_KEYS}:
-            header.setdefault("to", value)
-        elif key in _CC_KEYS:
-            header.setdefault("cc", value)
-        elif key in _SUBJECT_KEYS:
-            header.setdefault("subject", value)
+        role, value = found
+        if role in ("from", "to", "cc", "subject"):
+            header.setdefault(role, value)
     return header
 
 
 def _is_closing(text: str) -> bool:
-    if _SIGNATURE_DASHES.match(text) or (len(text) <= 90 and _CLOSING.match(text)):
+    if _SIGNATURE_DASHES.match(text):
+        return True
+    text = fold_accents(text)
+    if len(text) <= 90 and _CLOSING.match(text):
         return True
     if len(text) <= 60 and _CLOSING_END.search(text):
         return True
@@ -192,18 +175,18 @@ def _after_separator(lines: list[Line], index: int) -> tuple[int, list[Line]]:
     return (start - index) + size, list(lines[start : start + size])
 
 
-def _separator_forwards(separator: re.Match[str], forwarding: bool) -> bool:
+def _separator_forwards(text: str, forwarding: bool) -> bool:
     """'Forwarded message' forwards; 'Original message' does too under a forward subject."""
-    what = (separator.groupdict().get("what") or "forward").lower()
-    return ("original" not in what and "origine" not in what) or forwarding
+    return not _ORIGINAL_SEPARATOR.match(text) or forwarding
 
 
 class _ZoneSplitter:
     """Walks the lines once, switching between own words, forwarded mail and history."""
 
     def __init__(self, subject: str, own_addresses: set[str], own_domains: set[str]) -> None:
-        self.forwarding = bool(_FORWARD_SUBJECT.match(subject or ""))
-        self.replying = bool(_REPLY_SUBJECT.match(subject or "")) and not self.forwarding
+        subject = fold_accents(subject or "")
+        self.forwarding = bool(_FORWARD_SUBJECT.match(subject))
+        self.replying = bool(_REPLY_SUBJECT.match(subject)) and not self.forwarding
         self.own_addresses = own_addresses
         self.own_domains = own_domains
         self.segments: list[Segment] = []
@@ -237,11 +220,15 @@ class _ZoneSplitter:
 
     def _boundary_at(self, lines: list[Line], index: int) -> _Boundary | None:
         """A separator, an attribution line or a header block starting at ``index``."""
-        text = _text(lines[index])
-        separator = _SEPARATOR.match(text) or _FORWARD_INTRO.match(text)
+        text = fold_accents(_text(lines[index]))
+        separator = (
+            _FORWARD_SEPARATOR.match(text)
+            or _ORIGINAL_SEPARATOR.match(text)
+            or _FORWARD_INTRO.match(text)
+        )
         if separator:
             size, header_lines = _after_separator(lines, index)
-            forwarded = _separator_forwards(separator, self.forwarding)
+            forwarded = _separator_forwards(text, self.forwarding)
         elif wrote := _wrote_line(lines, index):
             size, header_lines, forwarded = wrote, [], False
         elif block := _header_block_at(lines, index):

@@ -213,3 +213,162 @@ def test_a_pdf_longer_than_the_page_limit_is_read_in_part():
         "Page 1: Dr. Ana Ruiz, ana0@inia.gob.pe",
         "Page 2: Dr. Ana Ruiz, ana1@inia.gob.pe",
     ]
+
+
+# Every office format a secretariat receives (fixtures: tests/data/attachments, written by
+# make_fixtures.py there with the libraries that make such files).
+ATTACHMENTS = DATA / "attachments"
+ODT = "application/vnd.oasis.opendocument.text"
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
+
+
+def fixture(name: str, content_type: str = "application/octet-stream") -> Attachment:
+    return Attachment(name, content_type, (ATTACHMENTS / name).read_bytes())
+
+
+def test_an_opendocument_letter_keeps_paragraphs_and_a_merged_table_in_order():
+    content = read_attachment(fixture("delegation.odt", ODT), LIMITS)
+    assert content.warnings == []
+    assert content.lines == [
+        "RÉPUBLIQUE DU SÉNÉGAL",
+        "Ministère de l'Environnement et du Développement durable",
+        "Dakar, le 4 juillet 2025",
+        "N° 0425/MEDD/DEEC",
+        "Objet : Atelier régional sur la biosécurité",
+        "J'ai l'honneur de vous communiquer la liste de notre délégation.",  # no comment
+        "Délégation désignée par le point focal national :",
+        Table(
+            [
+                ["Délégation du Sénégal"],  # spans the four columns, written once
+                ["Nom", "Fonction", "Institution", "Courriel"],
+                ["Dr Awa Diop", "Directrice", "DEEC", "awa.diop@environnement.gouv.sn"],
+                ["M. Moussa Ndiaye", "Chef de division", "", "m.ndiaye@environnement.gouv.sn"],
+            ]
+        ),
+        "Veuillez agréer, Madame la Secrétaire exécutive, l'assurance de ma considération.",
+    ]
+
+
+def test_an_opendocument_spreadsheet_is_one_table_per_sheet_without_its_blank_stretches():
+    content = read_attachment(fixture("participantes.ods", ODS), LIMITS)
+    assert content.warnings == []
+    assert content.lines == [
+        Table(
+            [
+                ["N°", "Nombre", "Apellidos", "Cargo", "Institución", "Correo electrónico"],
+                ["1", "Ana", "Ruiz Torres", "Especialista", "INIA", "ana.ruiz@inia.gob.pe"],
+                ["2", "Rosa", "Quispe Mamani", "Directora", "MINAM", "rquispe@minam.gob.pe"],
+            ]
+        ),
+        Table([["Enviado por la Dirección General de Diversidad Biológica"]]),
+    ]
+
+
+def test_word_merged_cells_are_written_once_and_keep_every_row_on_its_columns():
+    content = read_attachment(fixture("merged-cells.docx", DOCX), LIMITS)
+    assert content.lines == [
+        "KENYA PLANT HEALTH INSPECTORATE SERVICE",
+        "Kenya nominates the following officers:",
+        Table(
+            [
+                ["Participants from Kenya", "", "", ""],
+                ["No.", "Name", "Institution", "E-mail"],
+                ["1", "Dr. Jane Mwangi", "KEPHIS", "jmwangi@kephis.org"],
+                ["2", "Peter Otieno", "", "potieno@kephis.org"],  # KEPHIS merged from above
+                ["3", "Mary Wanjiku (independent expert)", "", "mwanjiku@gmail.com"],
+            ]
+        ),
+        "Yours faithfully,",
+    ]
+
+
+def test_an_annex_on_a_later_page_is_read_and_its_table_goes_on_across_the_page_break():
+    content = read_attachment(fixture("annex-on-page-2.pdf", "application/pdf"), LIMITS)
+    assert content.warnings == []
+    assert content.lines == [
+        "MINISTRY OF ENVIRONMENT, FORESTRY AND TOURISM",
+        "Windhoek, 2 July 2025",
+        "The Executive Secretary",
+        "Secretariat of the Convention on Biological Diversity",
+        "Dear Madam,",
+        "Namibia is pleased to nominate the participants listed in the annex.",
+        # the signature ending page 1 is left out: the annex is not more of it
+        "Annex: List of participants",
+        Table(
+            [
+                ["Name", "Position", "Organisation", "E-mail"],
+                ["Ms. Selma Amutenya", "Biosafety Officer", "NCRST", "samutenya@ncrst.na"],
+                ["Mr. Johannes Haufiku", "Scientist", "UNAM", "jhaufiku@unam.na"],
+                ["Dr. Ndapewa Shikongo", "Director", "MEFT", "nshikongo@meft.gov.na"],
+            ]
+        ),
+    ]
+
+
+def test_an_rtf_letter_gives_its_paragraphs_and_its_table():
+    content = read_attachment(fixture("participants.rtf", "application/rtf"), LIMITS)
+    assert content.warnings == []
+    assert content.lines == [
+        "République de Côte d’Ivoire",
+        "Ministère de l’Environnement",
+        "J’ai l’honneur de vous proposer les participants suivants :",
+        Table(
+            [
+                ["Nom", "Fonction", "Courriel"],
+                ["Dr Kouadio Yao Directeur", "Chef de service", "k.yao@environnement.gouv.ci"],
+                ["Mme Aïcha Koné", "Chercheuse", "a.kone@csrs.ci"],
+            ]
+        ),
+        "Copie : Министерство",  # a font with the Cyrillic character set
+        "Veuillez agréer l’expression de ma haute considération.",
+    ]
+
+
+def test_a_russian_csv_saved_in_cp1251_with_semicolons():
+    [table] = read_attachment(fixture("participants-ru-cp1251.csv", "text/csv"), LIMITS).lines
+    assert table.rows == [
+        ["ФИО", "Должность", "Организация", "Эл. почта"],
+        ["Иванов Иван Петрович", "Главный специалист", "Минприроды России", "ivanov@mnr.gov.ru"],
+        ["СМИРНОВА Ольга", "Эксперт", "ВНИИ природы", "smirnova@vniiprirody.ru"],
+    ]
+
+
+def test_a_french_csv_saved_in_latin1_with_semicolons_and_a_quoted_semicolon():
+    [table] = read_attachment(fixture("participants-fr-latin1.csv", "text/csv"), LIMITS).lines
+    assert table.rows == [
+        ["Nom", "Prénom", "Fonction", "Courriel"],
+        ["KONÉ", "Aïcha", "Chercheuse; biosécurité", "a.kone@csrs.ci"],
+        ["N'GUESSAN", "François", "Directeur général adjoint", "f.nguessan@environnement.gouv.ci"],
+    ]
+
+
+def test_chinese_arabic_and_unicode_text_csv_files_are_decoded():
+    chinese = "姓名,单位,电子邮件\n张伟,中国科学院,zhangwei@cas.cn\n".encode("gbk")
+    arabic = "الاسم\tالجهة\tالبريد\nأحمد محمد علي\tوزارة البيئة\tahmed@env.gov.eg\n"
+    unicode_text = "Name\tE-mail\nJosé Ñuñez\tjnunez@mag.gob.sv\n".encode("utf-16")
+    tables = [
+        read_attachment(Attachment(name, "text/csv", data), LIMITS).lines[0].rows
+        for name, data in (
+            ("zh.csv", chinese),
+            ("ar.csv", arabic.encode("cp1256")),
+            ("unicode.txt.csv", unicode_text),
+        )
+    ]
+    assert tables == [
+        [["姓名", "单位", "电子邮件"], ["张伟", "中国科学院", "zhangwei@cas.cn"]],
+        [["الاسم", "الجهة", "البريد"], ["أحمد محمد علي", "وزارة البيئة", "ahmed@env.gov.eg"]],
+        [["Name", "E-mail"], ["José Ñuñez", "jnunez@mag.gob.sv"]],
+    ]
+
+
+def test_broken_office_files_are_unreadable_attachments():
+    broken = [
+        Attachment("note.msg", "application/vnd.ms-outlook", b"\xd0\xcf\x11\xe0" + b"x" * 600),
+        Attachment("letter.odt", ODT, b"PK\x03\x04 not a zip"),
+        Attachment("letter.rtf", "application/rtf", b"Dear Secretariat"),
+    ]
+    assert [str(read_attachment(a, LIMITS).warnings[0]) for a in broken] == [
+        "unreadable_attachment: note.msg: not a readable Outlook message (OSError)",
+        "unreadable_attachment: letter.odt: not a valid Office file",
+        "unreadable_attachment: letter.rtf: not an RTF file",
+    ]

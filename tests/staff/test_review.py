@@ -44,6 +44,16 @@ def test_review_shows_pending_with_reasons_and_decisions_stick(maildir_bot):
     ]
     for message in decisions:
         assert message["Auto-Submitted"] == "auto-generated"
+    # Decision mails follow the nominator's language (the Peruvian focal point wrote in
+    # Spanish), not the event's default (English).
+    languages = {
+        str(m["To"]).rpartition("<")[2].strip(">"): m["Content-Language"] for m in decisions
+    }
+    assert languages == {
+        "ctello@inia.gob.pe": "es",
+        "rquispe@minam.gob.pe": "es",
+        "daniel.mensah.gh@gmail.com": "en",
+    }
     rejected = next(m for m in decisions if "daniel" in str(m["To"]))
     assert "not nominated by a focal point" in rejected.get_body(("plain",)).get_content()
 

@@ -3,7 +3,7 @@ withdrawals."""
 
 from bot.policy.facts import Facts
 from bot.policy.rule import Hit, Rule, hit
-from bot.vocab import Kind, ParticipantStatus, ReasonCode
+from bot.vocab import Kind, ParticipantStatus, ReasonCode, WarningCode
 
 
 def no_address(facts: Facts) -> Hit | None:
@@ -50,10 +50,20 @@ def withdrawal_only(facts: Facts) -> Hit | None:
     return None
 
 
+def read_by_ocr(facts: Facts) -> Hit | None:
+    """Nominees read by OCR from a scanned page wait for a person to check them."""
+    scanned = {
+        f"attachment:{w.subject}" for w in facts.analysis.warnings if w.code == WarningCode.OCR_READ
+    }
+    found = tuple(p.email for p in facts.new_nominees if p.email and p.source in scanned)
+    return hit(ReasonCode.READ_BY_OCR, found) if found else None
+
+
 RULES = [
     Rule("no_address", no_address.__doc__, no_address),
     Rule("all_duplicates", all_duplicates.__doc__, all_duplicates),
     Rule("previously_rejected", previously_rejected.__doc__, previously_rejected),
     Rule("withdrawal_not_permitted", withdrawal_not_permitted.__doc__, withdrawal_not_permitted),
     Rule("withdrawal_only", withdrawal_only.__doc__, withdrawal_only),
+    Rule("read_by_ocr", read_by_ocr.__doc__, read_by_ocr),
 ]
