@@ -63,11 +63,20 @@ def fold_char(char: str) -> str:
         return char.lower()
     decomposed = unicodedata.normalize("NFKD", char.translate(_PUNCTUATION))
     kept = "".join(
-        c
-        for c in decomposed
-        if not unicodedata.combining(c) and (c.isascii() or c.isalnum())
+        c for c in decomposed if not unicodedata.combining(c) and (c.isascii() or c.isalnum())
     )
     return unicodedata.normalize("NFC", kept).lower()
+
+
+class _FoldTable(dict):
+    """Code point -> folded text, filled on first sight (for ``str.translate``)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 @lru_cache(maxsize=1024)
@@ -77,7 +86,7 @@ def fold_accents(value: str) -> str:
     have one form each), Cyrillic, Chinese and Korean letters stay as they are."""
     if value.isascii():
         return value.lower()
-    return "".join(fold_char(c) for c in value)
+    return value.translate(_FOLD_TABLE)
 
 
 def fold_with_offsets(value: str) -> tuple[str, list[int]]:

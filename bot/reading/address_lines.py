@@ -10,9 +10,11 @@ import re
 
 from bot.reading.addresses import Found
 from bot.reading.candidates import Candidate
+from bot.reading.name_words import split_honorifics
 from bot.reading.names import is_full_name, normalise_name
 from bot.reading.names_in_text import inverted_name, name_in, segments, strip_list_marker
 from bot.reading.organizations import first_institution
+from bot.text import fold_accents
 
 _MAILTO_AT_END = re.compile(r"mailto:\s*$", re.I)
 _BRACKETED_AFTER = re.compile(r"^\s*[)\]>]?\s*[(\[]\s*([^()\[\]]{2,80})[)\]]")
@@ -36,7 +38,7 @@ def _name_before(parts: list[str]) -> _NameFound:
     """A family-first pair, then a whole segment, then a name inside the nearest segment."""
     inverted = inverted_name(parts)
     if inverted:
-        return inverted[0], inverted[1], 1
+        return inverted[0], inverted[1], 0
     for index, part in enumerate(parts):
         whole, title = normalise_name(strip_list_marker(part))
         if is_full_name(whole):
@@ -71,6 +73,23 @@ def _organization_near(parts: list[str], name_index: int | None, after: str) -> 
     return first_institution(nearby)
 
 
+def _opens_the_text(name: str | None, parts: list[str], name_index: int | None) -> bool:
+    """Whether the name opens the text before the address ("Dr. Jane Mwangi, Ministry,
+    jane@…", "- MITCHELL, Keisha <…>"), or nothing but the address is there: a line about
+    the person, as in a list, not a sentence that mentions them ("Written by Jane …")."""
+    if not name:
+        return False
+    if name_index is None:
+        return not parts
+    if name_index:
+        return False
+    _, rest = split_honorifics(strip_list_marker(parts[0]))
+    first = fold_accents(rest.split()[0]) if rest.split() else ""
+    return first.strip(".,") in {fold_accents(w) for w in name.split()} or first == fold_accents(
+        name
+    )
+
+
 def candidate_on_line(
     line: str, found: Found, previous: Found | None, following: Found | None, source: str
 ) -> Candidate:
@@ -81,8 +100,9 @@ def candidate_on_line(
     name, title, name_index = _name_before(parts)
     if not name:
         name, title = _name_after(after)
+    shape = "line" if _opens_the_text(name, parts, name_index) else "text"
     candidate = Candidate(
-        found.address, name=name, title=title, source=source, line=line, shape="line"
+        found.address, name=name, title=title, source=source, line=line, shape=shape
     )
     candidate.organization = _organization_near(parts, name_index, after)
     return candidate

@@ -8,7 +8,7 @@ family name of the language files, often followed by an honorific (女士, 先�
 import re
 
 from bot.reading.name_words import FAMILY_NAMES, NOT_NAME_WORDS, SUFFIX_HONORIFICS
-from bot.reading.script import is_cjk, is_cjk_word
+from bot.reading.script import is_cjk_word
 
 # Lengths tried for a name inside a longer run of characters, most likely first.
 _NAME_LENGTHS = (3, 2, 4)
@@ -78,7 +78,3 @@ def cjk_name_in(text: str) -> tuple[str | None, str | None]:
     if len(words) == 1 and is_cjk_name(words[0]):
         return words[0], None
     return None, None
-
-
-def has_cjk(text: str) -> bool:
-    return any(is_cjk(c) for c in text)

@@ -74,10 +74,18 @@ def _table_under(header: list[tuple[int, str]], lines: list[str], index: int) ->
     names = [text for _, text in header]
     email_column = next((i for i, text in enumerate(names) if label_kind(text) == "email"), None)
     rows: list[list[str]] = []
-    while index < len(lines) and lines[index].strip():
-        _add_line(rows, lines[index], starts, email_column)
+    while index < len(lines) and (lines[index].strip() or _row_after_gap(lines, index)):
+        if lines[index].strip():
+            _add_line(rows, lines[index], starts, email_column)
         index += 1
     return (Table([names, *rows]) if rows else " | ".join(names)), index
+
+
+def _row_after_gap(lines: list[str], index: int) -> bool:
+    """A blank line inside the table: the next line is a row with an address (layout
+    text puts blank lines between rows)."""
+    following = lines[index + 1] if index + 1 < len(lines) else ""
+    return bool(following.strip()) and bool(_ADDRESS.search(following))
 
 
 def column_tables(lines: list[str]) -> list[Line]:

@@ -18,9 +18,7 @@ from bot.text import squeeze
 # Field kinds that belong to one person: seen twice, they start the next person's block.
 PERSON_FIELDS = ("email", *NAME_KINDS)
 # A second label on the same line starts a new field.
-_NEXT_LABEL = re.compile(
-    r"(?:\s{2,}|\t|[,;|，；]\s*|\s[-–—]\s)(?=[^\W\d_][\w \-/.]{1,30}\s*[:：])"
-)
+_NEXT_LABEL = re.compile(r"(?:\s{2,}|\t|[,;|，；]\s*|\s[-–—]\s)(?=[^\W\d_][\w \-/.]{1,30}\s*[:：])")
 _ADDRESS_IN_NAME = re.compile(r"[<(\[]?\s*\S+@\S+\s*[>)\]]?")
 
 

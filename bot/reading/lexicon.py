@@ -54,7 +54,7 @@ SCHEMA: dict[str, dict[str, str]] = {
     },
     "organizations": {
         "institution": PATTERNS, "position_qualifiers": WORDS, "positions": PATTERNS,
-        "prose": PATTERNS, "leading_prepositions": WORDS,
+        "prose": PATTERNS, "leading_prepositions": WORDS, "continuations": WORDS,
     },
     "references": {"number_words": PATTERNS},
     "addresses": {"role_mailboxes": WORDS},
@@ -173,9 +173,7 @@ def parse_language(text: str, name: str = "<language>") -> LanguageData:
 
 def load_languages(folder: Traversable = LANGUAGES_FOLDER) -> dict[str, LanguageData]:
     """Every ``*.toml`` file of the folder, by language code, in file-name order."""
-    files = sorted(
-        (f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name
-    )
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
     languages: dict[str, LanguageData] = {}
     for file in files:
         language = parse_language(file.read_text(encoding="utf-8"), file.name)

@@ -173,9 +173,27 @@ def _name_key(value: str) -> set[str]:
     return {w for w in re.findall(r"[^\W\d_]+", folded) if len(w) > 1}
 
 
+# Russian names change their ending with their case ("г-на Бакыта Асанова" is Бакыт Асанов).
+_CYRILLIC_ENDING = 2
+
+
+def _same_word(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if not ("\u0400" <= a[:1] <= "\u04ff" and "\u0400" <= b[:1] <= "\u04ff"):
+        return False
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 3 and long.startswith(short) and len(long) - len(short) <= _CYRILLIC_ENDING
+
+
+def _within(words: set[str], others: set[str]) -> bool:
+    return all(any(_same_word(w, o) for o in others) for w in words)
+
+
 def same_person(a: str | None, b: str | None) -> bool:
-    """Loose comparison of two names (accents, case, order of words ignored)."""
+    """Loose comparison of two names (accents, case, order of words and the case endings
+    of Russian names ignored)."""
     if not a or not b:
         return False
     left, right = _name_key(a), _name_key(b)
-    return bool(left) and bool(right) and (left <= right or right <= left)
+    return bool(left) and bool(right) and (_within(left, right) or _within(right, left))

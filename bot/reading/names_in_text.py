@@ -9,7 +9,7 @@ Cleaning the name found is ``names``'s job.
 import re
 
 from bot.reading.candidates import Candidate
-from bot.reading.cjk_names import cjk_name_in, cjk_names_in, has_cjk
+from bot.reading.cjk_names import cjk_name_in, cjk_names_in
 from bot.reading.name_words import (
     PARTICLES,
     bare_word,
@@ -19,7 +19,7 @@ from bot.reading.name_words import (
 )
 from bot.reading.names import is_full_name, normalise_name
 from bot.reading.organizations import names_institution
-from bot.reading.script import is_capitalised, is_latin, without_capitals
+from bot.reading.script import has_cjk, is_capitalised, is_latin, without_capitals
 from bot.text import fold_accents, squeeze
 
 LIST_MARKER = re.compile(

@@ -53,8 +53,8 @@ def _may_be_nominee(
     address = candidate.email or ""
     if not address or candidate.excluded or context.is_ours(address):
         return False
-    if is_role_address(address) and not (candidate.listed and candidate.name):
-        return False  # an organisation's mailbox, written beside no one's name
+    if is_role_address(address) and not (candidate.shape in ("table", "block") and candidate.name):
+        return False  # an organisation's mailbox, not in a person's row or fields
     if address == mail.from_email:
         return candidate.listed or self_nominated
     # The forwarded mail's author, mentioned in passing, is not a nominee.

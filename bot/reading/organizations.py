@@ -24,6 +24,8 @@ _POSITION = re.compile(
 )
 # Words that show a segment is a sentence, not the name of an institution.
 _PROSE = re.compile("(?:" + _LEXICON.alternation("organizations", "prose") + r")\w*\b")
+# Words that open the rest of an institution's name after a comma ("…, des Ressources …").
+_CONTINUATIONS = _LEXICON.words("organizations", "continuations")
 _LEADING_PREPOSITION = re.compile(
     "^(?:" + _LEXICON.alternation("organizations", "leading_prepositions", end=False) + r")\s+"
 )
@@ -40,9 +42,19 @@ def _without_leading_preposition(segment: str) -> str:
     return segment[offsets[match.end()] :] if match else segment
 
 
+def _without_note(segment: str) -> str:
+    """ "Centre Suisse … (adresse électronique communiquée ultérieurement)": a note in
+    brackets after the name goes; an acronym in brackets ("(IRAD)") stays."""
+    opening = segment.rfind("(")
+    note = segment[opening + 1 :].strip(" )")
+    if opening > 0 and note[:1].islower() and " " in note:
+        return segment[:opening]
+    return segment
+
+
 def institution(segment: str) -> str | None:
     """The segment as an institution's name, or None when it does not read as one."""
-    segment = squeeze(segment).strip(" ,;:-–—|()")
+    segment = _without_note(squeeze(segment)).strip(" ,;:-–—|()")
     if not segment or len(segment) > 120 or "@" in segment:
         return None
     segment = _without_leading_preposition(segment)
@@ -57,10 +69,21 @@ def institution(segment: str) -> str | None:
     return None
 
 
+def _continues(segment: str) -> bool:
+    """Whether a segment goes on with the institution before it, cut at a comma
+    ("Ministère de l'Agriculture, des Ressources Naturelles …")."""
+    first = segment.split()[0] if segment.split() else ""
+    return first[:1].islower() and fold_accents(first) in _CONTINUATIONS
+
+
 def first_institution(segments: list[str]) -> str | None:
-    """The first of the segments that names an institution."""
-    for segment in segments:
+    """The first of the segments that names an institution, with the segments after it
+    that go on with its name."""
+    for index, segment in enumerate(segments):
         organization = institution(segment)
         if organization:
+            following = segments[index + 1 :]
+            while following and _continues(following[0]) and "@" not in following[0]:
+                organization = f"{organization}, {squeeze(following.pop(0))}"
             return organization
     return None

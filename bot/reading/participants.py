@@ -63,8 +63,6 @@ def read_table(table: Table, source: str) -> Reading:
     reading = Reading()
     for line in rows_with_addresses(table):
         row = read_lines([line], source)
-        for candidate in row.candidates:
-            candidate.shape = "table" if candidate.name else candidate.shape
         reading.candidates.extend(row.candidates)
         reading.obfuscated |= row.obfuscated
     return reading
@@ -109,9 +107,10 @@ class _LineReader:
     def end_block(self) -> None:
         """The labelled block gathered so far gives its candidates."""
         if self.record:
-            self._name_above_block()
+            shape = "line" if self._name_above_block() else "block"
             text = " ".join(self.record_lines)
-            for candidate in from_fields(self.record, self.source, " / ".join(self.record_lines)):
+            lines = " / ".join(self.record_lines)
+            for candidate in from_fields(self.record, self.source, lines, shape):
                 candidate.withdrawn = intent(text, None, self.announced)
                 self.reading.add(candidate)
         self.record, self.record_lines = {}, []
@@ -120,18 +119,19 @@ class _LineReader:
         self.previous_text, self.previous_used = text, used
         self.loose = [] if used else [*self.loose[-(MAX_LINES_ABOVE - 1) :], text]
 
-    def _name_above_block(self) -> None:
+    def _name_above_block(self) -> bool:
         """A block without a name field ("Эл. почта: …") is for the person named on a line
-        just above it ("г-жа Айгуль ТОКТОГУЛОВА", then a job title)."""
+        just above it ("г-жа Айгуль ТОКТОГУЛОВА", then a job title); whether one was."""
         if any(kind in self.record for kind in NAME_KINDS):
-            return
+            return False
         for line in reversed(self.record_loose):
             if name_in(line)[0]:
                 self.record["name"] = line
                 self.reading.names_without_address = [
                     n for n in self.reading.names_without_address if n.line != line
                 ]
-                return
+                return True
+        return False
 
     def _table(self, table: Table) -> None:
         self.end_block()

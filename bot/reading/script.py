@@ -10,14 +10,18 @@ first. A name given in its own script and in a Latin transliteration ("王伟（
 import re
 from collections.abc import Callable
 
-_CJK_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF), (0xAC00, 0xD7AF))
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_NOT_LATIN_LETTER = re.compile(r"[^\W\d_\u0000-\u024f\u1e00-\u1eff]")
 _BRACKETED = re.compile(r"\s*[(（\[][^()（）\[\]]*[)）\]]")
 
 
 def is_cjk(char: str) -> bool:
     """A Chinese character or a Korean syllable."""
-    code = ord(char)
-    return any(low <= code <= high for low, high in _CJK_RANGES)
+    return bool(_CJK.match(char))
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
 
 
 def is_latin(char: str) -> bool:
@@ -38,7 +42,7 @@ def is_capitalised(token: str) -> bool:
 
 def has_foreign_letters(text: str) -> bool:
     """Whether the text holds letters outside the Latin script."""
-    return any(c.isalpha() and not is_latin(c) for c in text)
+    return bool(_NOT_LATIN_LETTER.search(text))
 
 
 def without_capitals(text: str) -> bool:

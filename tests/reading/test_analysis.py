@@ -219,3 +219,56 @@ def test_without_a_context_nothing_is_ours_and_the_default_language_is_english()
     assert [
         p.email for p in analyse(message("We nominate jane@cbd.int."), CONTEXT).participants
     ] == []
+
+
+TWO_LINES = "Jane Mwangi, KEPHIS, jane@kephis.go.ke\nPeter Otieno, KALRO, potieno@kalro.org\n"
+
+
+def test_people_listed_with_their_addresses_are_a_nomination_without_a_cue():
+    listed = "Dear colleagues,\n\n" + TWO_LINES
+    result = analyse(message(listed, "Participants"), CONTEXT)
+    assert (result.kind, result.cued) == (Kind.NOMINATION, False)
+    assert [p.email for p in result.participants] == ["jane@kephis.go.ke", "potieno@kalro.org"]
+    block = analyse(message("Name: Jane Mwangi\nEmail: jane@kephis.go.ke\n", "Hello"), CONTEXT)
+    assert (block.kind, block.cued) == (Kind.NOMINATION, False)
+    named = analyse(message("We nominate Dr. Jane Mwangi (jane@kephis.go.ke)."), CONTEXT)
+    assert named.cued is True
+    assert "cued" not in named.as_json() and "withdrawn_names" not in named.as_json()
+
+
+def test_a_list_repeated_in_a_reply_to_our_own_message_is_not_a_nomination():
+    listed = "Thank you.\n\n" + TWO_LINES
+    raw = message(listed, "RE: Confirmation").replace(
+        b"Message-ID:", b"In-Reply-To: <confirmation-1@nominations.cbd.int>\nMessage-ID:"
+    )
+    assert analyse(raw, CONTEXT).kind is Kind.OTHER
+
+
+def test_a_name_withdrawn_without_an_address_is_kept_by_name():
+    for text in (
+        "Please withdraw Mr. John Smith from the Online Forum.",
+        "Просим отозвать кандидатуру г-на Бакыта Асанова (уведомление 2025-055).",
+        "请撤回张丽华女士的报名（第2025-055号通知）。",
+    ):
+        result = analyse(message(text, "Forum"), CONTEXT)
+        assert result.kind is Kind.WITHDRAWAL, text
+        assert len(result.withdrawn_names) == 1 and result.withdrawn == []
+
+
+def test_an_organisations_mailbox_in_the_text_is_not_a_nominee():
+    text = (
+        "I would like to register myself for the Online Forum. Our network's general mailbox, "
+        "info@network.org, may be copied on logistics."
+    )
+    result = analyse(message(text, "Registration"), CONTEXT)
+    assert [p.email for p in result.participants] == ["s.kiprono@environment.go.ke"]
+
+
+def test_an_address_given_as_wrong_is_neither_a_nominee_nor_withdrawn():
+    text = (
+        "We nominate Dr. Jane Mwangi for the Online Forum. Her correct address is "
+        "jane@kephis.go.ke (the address jm@kephis.go.ke we sent is wrong)."
+    )
+    result = analyse(message(text, "Forum"), CONTEXT)
+    assert [p.email for p in result.participants] == ["jane@kephis.go.ke"]
+    assert result.withdrawn == []

@@ -25,6 +25,7 @@ def test_nom_beside_prenom_is_the_family_name():
             name="Awa Diop",
             title="Mme",
             listed=True,
+            shape="block",
             line="Prénom : Awa / Nom : DIOP",
         )
     ]
@@ -40,6 +41,7 @@ def test_an_address_written_in_the_name_field_is_found_and_taken_out_of_the_name
             organization="KEPHIS",
             source="html",
             listed=True,
+            shape="block",
             line="row",
         )
     ]
@@ -61,7 +63,7 @@ def test_an_obfuscated_address_in_a_field_is_read():
 
 def test_a_block_without_address_gives_its_name_or_nothing():
     assert from_fields({"name": "Jane Mwangi"}, "body", "row") == [
-        Candidate(None, name="Jane Mwangi", listed=True, line="row")
+        Candidate(None, name="Jane Mwangi", listed=True, line="row", shape="block")
     ]
     assert from_fields({"organization": "KEPHIS"}, "body", "row") == []
 
@@ -69,5 +71,5 @@ def test_a_block_without_address_gives_its_name_or_nothing():
 def test_a_position_in_the_name_field_is_a_title_not_a_name():
     fields = {"name": "Director", "title": "Director", "email": "d@x.org"}
     assert from_fields(fields, "body", "row") == [
-        Candidate("d@x.org", title="Director", listed=True, line="row")
+        Candidate("d@x.org", title="Director", listed=True, line="row", shape="block")
     ]

@@ -24,6 +24,7 @@ def test_the_header_may_follow_a_title_row_and_a_plain_nom_is_the_family_name():
             source="attachment:liste.xlsx",
             listed=True,
             line="Awa | DIOP | awa.diop@env.sn",
+            shape="table",
         )
     ]
     assert reading.names_without_address == [
@@ -33,6 +34,7 @@ def test_the_header_may_follow_a_title_row_and_a_plain_nom_is_the_family_name():
             source="attachment:liste.xlsx",
             listed=True,
             line="Moussa | FALL | ",
+            shape="table",
         )
     ]
 

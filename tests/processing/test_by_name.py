@@ -1,0 +1,30 @@
+"""A focal point who names a registered participant without the address: "please withdraw
+Mr. X" withdraws them, and the focal point is told."""
+
+from tests.conftest import DATA
+
+E2E = DATA / "e2e"
+
+
+def _registered(bot) -> None:
+    bot.run("inbox", "append", str(E2E / "kenya.eml"))
+    bot.run("poll")
+    assert set(bot.participants()) == {"jane.mwangi@biosafetykenya.go.ke", "p.otieno@kephis.go.ke"}
+
+
+def test_a_participant_is_withdrawn_by_name(maildir_bot):
+    bot = maildir_bot
+    _registered(bot)
+    before = len(bot.outbox())
+
+    bot.run("inbox", "append", str(E2E / "kenya-withdraw-by-name.eml"))
+    bot.run("poll")
+
+    people = bot.participants()
+    assert people["p.otieno@kephis.go.ke"]["status"] == "withdrawn"
+    assert people["jane.mwangi@biosafetykenya.go.ke"]["status"] == "confirmed"
+    [reply] = bot.outbox()[before:]
+    assert reply["To"].endswith("<s.kiprono@environment.go.ke>")
+    assert reply["In-Reply-To"] == "<e2e-kenya-2@mail.environment.go.ke>"
+    assert "p.otieno@kephis.go.ke" in reply.get_body(("plain",)).get_content()
+
