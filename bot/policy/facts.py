@@ -192,7 +192,7 @@ def _registered_by(session: Session, event: Event, sender: str, countries: set[s
 def _match_names(facts: Facts, registered: list) -> None:
     """Resolve names given without an address, and new addresses for registered names."""
     analysis = facts.analysis
-    for name in getattr(analysis, "withdrawn_names", []):
+    for name in analysis.withdrawn_names:
         found = [r for r in registered if same_person(name, r.name)]
         if len(found) == 1:
             facts.withdrawn_by_name[found[0].email] = name

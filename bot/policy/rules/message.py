@@ -30,7 +30,7 @@ def no_open_event(facts: Facts) -> Hit | None:
 def cue_less_from_stranger(facts: Facts) -> Hit | None:
     """People listed with addresses but no word of nominating anyone, from an address that
     is not a focal point: somebody's list, not a nomination."""
-    if not getattr(facts.analysis, "cued", True) and not facts.in_directory:
+    if not facts.analysis.cued and not facts.in_directory:
         return hit(ReasonCode.NOT_A_NOMINATION, detail="a list of people, not said to nominate")
     return None
 
