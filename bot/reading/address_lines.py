@@ -14,6 +14,7 @@ from bot.reading.name_words import split_honorifics
 from bot.reading.names import is_full_name, normalise_name
 from bot.reading.names_in_text import inverted_name, name_in, segments, strip_list_marker
 from bot.reading.organizations import first_institution
+from bot.reading.vocabulary import label_kind
 from bot.text import fold_accents
 
 _MAILTO_AT_END = re.compile(r"mailto:\s*$", re.I)
@@ -96,7 +97,8 @@ def candidate_on_line(
     """The candidate for ``found``, reading only the text between its neighbouring addresses."""
     before = line[previous.end if previous else 0 : found.start]
     after = line[found.end : following.start if following else len(line)]
-    parts = segments(_text_before(before))
+    # A segment that is only a field label ("電郵", "E-mail") is never a name.
+    parts = [part for part in segments(_text_before(before)) if not label_kind(part)]
     name, title, name_index = _name_before(parts)
     if not name:
         name, title = _name_after(after)

@@ -14,14 +14,20 @@ ADDRESS = re.compile(rf"(?<![\w.%+-])({_LOCAL}@{_DOMAIN})(?![\w-])")
 
 _OPEN = r"[\[\(\{<]"
 _CLOSE = r"[\]\)\}>]"
-_BRACKET_AT = re.compile(rf"\s*{_OPEN}\s*(?:at|arroba|chez|@)\s*{_CLOSE}\s*", re.I)
-_BRACKET_DOT = re.compile(rf"\s*{_OPEN}\s*(?:dot|punto|point|\.)\s*{_CLOSE}\s*", re.I)
+# Words written for "@" and "." ("at", "arroba", "собака"; "dot", "punto", "точка").
+_AT_WORDS = sorted(lexicon().words("addresses", "at_words"), key=len, reverse=True)
+_DOT_WORDS = sorted(lexicon().words("addresses", "dot_words"), key=len, reverse=True)
+_AT = "|".join(map(re.escape, _AT_WORDS))
+_DOT = "|".join(map(re.escape, _DOT_WORDS))
+_BRACKET_AT = re.compile(rf"\s*{_OPEN}\s*(?:{_AT}|@)\s*{_CLOSE}\s*", re.I)
+_BRACKET_DOT = re.compile(rf"\s*{_OPEN}\s*(?:{_DOT}|\.)\s*{_CLOSE}\s*", re.I)
 _BARE = re.compile(
-    r"(?<![\w.@-])([A-Za-z0-9][A-Za-z0-9._+-]*)\s+(?:at|arroba)\s+"
-    r"([A-Za-z0-9-]+(?:\s+(?:dot|punto|point)\s+[A-Za-z0-9-]+)+)(?![\w@])",
+    rf"(?<![\w.@-])([A-Za-z0-9][A-Za-z0-9._+-]*)\s+(?:{_AT})\s+"
+    rf"([A-Za-z0-9-]+(?:\s+(?:{_DOT})\s+[A-Za-z0-9-]+)+)(?![\w@])",
     re.I,
 )
-_BARE_DOT = re.compile(r"\s+(?:dot|punto|point)\s+", re.I)
+_BARE_DOT = re.compile(rf"\s+(?:{_DOT})\s+", re.I)
+_ANY_WORD = re.compile("|".join(map(re.escape, [*_AT_WORDS, *_DOT_WORDS])), re.I)
 _TLD = re.compile(r"\.[a-z]{2,24}$")
 # Mailboxes of an organisation ("info@", "contact.us@", "sac@"), by the first word.
 _ROLE_MAILBOXES = lexicon().words("addresses", "role_mailboxes")
@@ -43,7 +49,7 @@ def deobfuscate(line: str) -> tuple[str, bool]:
     Returns the new line and whether a bare-word form (``name at host dot org``) was
     rewritten: that form is accepted but flagged for a human to check.
     """
-    if not any(word in line.lower() for word in ("at", "arroba", "chez", "dot", "punto", "point")):
+    if not _ANY_WORD.search(line):
         return line, False
     changed = _BRACKET_AT.sub("@", line)
     if "@" in changed:

@@ -57,7 +57,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "prose": PATTERNS, "leading_prepositions": WORDS, "continuations": WORDS,
     },
     "references": {"number_words": PATTERNS},
-    "addresses": {"role_mailboxes": WORDS},
+    "addresses": {"role_mailboxes": WORDS, "at_words": WORDS, "dot_words": WORDS},
     "zones": {
         **dict.fromkeys(
             (

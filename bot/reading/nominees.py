@@ -146,7 +146,13 @@ def _names_without_address(
     for candidate in names:
         if candidate.withdrawn:
             continue
-        if any(same_person(candidate.name, c.name) for c in kept.values()):
+        known = next((c for c in kept.values() if same_person(candidate.name, c.name)), None)
+        if known is not None:
+            # The text names a nominee known by address: it may say their title,
+            # organization or country ("Name: …, Organization: …" of a self-nomination).
+            for detail in ("title", "organization", "country"):
+                if not getattr(known, detail):
+                    setattr(known, detail, getattr(candidate, detail))
             continue
         if self_nominated and same_person(candidate.name, mail.from_name):
             continue

@@ -82,6 +82,7 @@ class _LineReader:
         self.previous_used = False  # whether the line before gave a field or a candidate
         self.loose: list[str] = []  # the lines of text just before, that gave nothing
         self.record_loose: list[str] = []  # those before the labelled block being gathered
+        self.record_obfuscated = False  # whether the block's address was spelt out in words
 
     def read(self, line: Line) -> None:
         if isinstance(line, Table):
@@ -96,6 +97,7 @@ class _LineReader:
         fields = split_fields(text)
         if fields:
             self._labelled_line(fields, text)
+            self.record_obfuscated |= flagged
             return
         self.end_block()
         found = find_addresses(line)
@@ -112,8 +114,9 @@ class _LineReader:
             lines = " / ".join(self.record_lines)
             for candidate in from_fields(self.record, self.source, lines, shape):
                 candidate.withdrawn = intent(text, None, self.announced)
+                candidate.obfuscated = self.record_obfuscated and bool(candidate.email)
                 self.reading.add(candidate)
-        self.record, self.record_lines = {}, []
+        self.record, self.record_lines, self.record_obfuscated = {}, [], False
 
     def _remember(self, text: str, used: bool) -> None:
         self.previous_text, self.previous_used = text, used
@@ -218,7 +221,8 @@ class _LineReader:
         self._remember(text, used=True)
 
     def _name_from_line_before(self, candidate: Candidate) -> None:
-        """ "Dr. Jane Mwangi" on one line, her address on the next."""
+        """ "Dr. Jane Mwangi" on one line, her address on the next; or a sentence naming one
+        person ("we nominate Dr Huang Wei …"), a line "his address is:", then the address."""
         if not self.previous_text or self.previous_used:
             return
         name, title = name_in(self.previous_text)
@@ -227,6 +231,14 @@ class _LineReader:
             self.reading.names_without_address = [
                 n for n in self.reading.names_without_address if n.line != self.previous_text
             ]
+            return
+        for text in reversed(self.loose):
+            named = [n for n in self.reading.names_without_address if n.line and n.line in text]
+            if named:
+                if len(named) == 1 and not named[0].withdrawn:
+                    candidate.name, candidate.title = named[0].name, named[0].title
+                    self.reading.names_without_address.remove(named[0])
+                return
 
     def _judge_by_sentence(self, candidate: Candidate, line: str, found: Found) -> None:
         """Withdrawn, copied for information or a contact address, as its sentence says."""

@@ -118,6 +118,8 @@ def _parse_header(lines: list[Line]) -> dict[str, str]:
     for line in lines:
         found = _header_key(line)
         if not found:
+            if _is_attribution(_text(line)):
+                header.setdefault("from", _text(line).strip().rstrip(":"))
             continue
         role, value = found
         if role in ("from", "to", "cc", "subject"):
@@ -172,7 +174,16 @@ def _after_separator(lines: list[Line], index: int) -> tuple[int, list[Line]]:
     while start < len(lines) and not _text(lines[start]).strip():
         start += 1
     size = _header_block_at(lines, start) if start < len(lines) else 0
+    if not size and start < len(lines) and _is_attribution(_text(lines[start])):
+        size = 1
     return (start - index) + size, list(lines[start : start + size])
+
+
+def _is_attribution(text: str) -> bool:
+    """A forwarded message's one-line attribution, without a verb: '12.08.2025, 14:30,
+    "Institute" <office@…>:' (Yandex, mail.ru)."""
+    text = text.strip()
+    return len(text) <= 200 and text.endswith(":") and "@" in text and not _header_key(text)
 
 
 def _separator_forwards(text: str, forwarding: bool) -> bool:
