@@ -196,7 +196,7 @@ def _match_names(facts: Facts, registered: list) -> None:
         found = [r for r in registered if same_person(name, r.name)]
         if len(found) == 1:
             facts.withdrawn_by_name[found[0].email] = name
-    if not getattr(analysis, "corrects", False):
+    if not analysis.corrects:
         return  # the same name at a new address is a correction only when the text says so
     listed = {p.email for p in analysis.participants if p.email}
     for nominee in analysis.participants:

@@ -60,7 +60,7 @@ def route(events: list[Event], moment: datetime, text: str) -> Route:
     scores = {e.slug: keyword_hits(e.terms, folded_text) for e in open_events}
     best = max(scores.values())
     if best == 0:
-        return Route(None, "matches no open event")
+        return Route(None, "names none of the open events", ambiguous=True)
     winners = [e for e in open_events if scores[e.slug] == best]
     if len(winners) == 1:
         return Route(winners[0], "matches the event's keywords")

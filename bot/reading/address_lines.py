@@ -20,7 +20,7 @@ from bot.text import fold_accents
 _MAILTO_AT_END = re.compile(r"mailto:\s*$", re.I)
 _BRACKETED_AFTER = re.compile(r"^\s*[)\]>]?\s*[(\[]\s*([^()\[\]]{2,80})[)\]]")
 _PUNCTUATION_AFTER = re.compile(r"^\s*[)\]>]?\s*[-–—:,]?\s*")
-_SEGMENT_AFTER = re.compile(r"^\s*[)\]>]?\s*[,;|–—-]\s*([^,;|()]{3,120})")
+_SEGMENT_AFTER = re.compile(r"^\s*[)\]>]?\s*[,;|–—-]\s*((?:[^,;|()]|\([^()]{1,40}\)){3,120})")
 
 # (name, title, index of the segment that held the name)
 _NameFound = tuple[str | None, str | None, int | None]

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from bot.message.parse import ParsedMail, parse_mail
 from bot.message.robots import RobotVerdict, detect_robot
-from bot.reading.candidates import Candidate
+from bot.reading.candidates import GIVEN_AS_WRONG, Candidate
 from bot.reading.context import AnalysisContext
 from bot.reading.gathering import Gathered, gather
 from bot.reading.language import detect_language
@@ -27,6 +27,7 @@ from bot.reading.references import mentions_event
 from bot.reading.vocabulary import (
     NOMINATION,
     PARTICIPATION,
+    RIGHT_ADDRESS,
     SELF_NOMINATION,
     WITHDRAWAL,
     folded,
@@ -91,6 +92,9 @@ class Analysis:
     cued: bool = True
     # Names withdrawn without an address, for the policy to match (not printed).
     withdrawn_names: list[str] = field(default_factory=list)
+    # Whether the text gives an address as the right one or another as wrong ("the correct
+    # address of Ms Y is …"): a registered person at a new address is then a correction.
+    corrects: bool = False
 
     def as_json(self, file: str | None = None) -> dict:
         return {
@@ -165,8 +169,13 @@ def _cues(
     call's terms also in the whole body as decoded."""
     read_folded = folded(read_text)
     about_an_event = mentions_event(context.events, route_text)
+    # A call's participant given "the correct address" is nominated at it (a correction).
     nominating = bool(NOMINATION.search(read_folded)) or (
-        about_an_event and (self_nominated or bool(PARTICIPATION.search(read_folded)))
+        about_an_event
+        and (
+            self_nominated
+            or bool(PARTICIPATION.search(read_folded) or RIGHT_ADDRESS.search(read_folded))
+        )
     )
     unread = any(w.code in UNREAD_WARNINGS for w in gathered.warnings)
     withdrawing = bool(WITHDRAWAL.search(read_folded))
@@ -254,6 +263,9 @@ def analyse_mail(mail: ParsedMail, context: AnalysisContext) -> Analysis:
     result.route_text = f"{read_text}\n{mail.text}"
     cues = _cues(read_text, result.route_text, gathered, context, self_nominated)
     result.cued = cues.nominating or cues.withdrawing or self_nominated
+    result.corrects = bool(RIGHT_ADDRESS.search(folded(own_text))) or any(
+        candidate.excluded == GIVEN_AS_WRONG for candidate, _ in gathered.candidates
+    )
     result.kind = _decide_kind(chosen, cues, lists_people(chosen))
     if result.kind == Kind.NOMINATION and not result.cued and answers_our_message(mail, context):
         result.kind = Kind.OTHER  # thanks for our confirmation, repeating the list

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 # Shapes from the one that lists people most plainly to the least.
 LISTING_SHAPES = ("table", "block", "line", "list", "cc", "sender", "text")
+# Why a candidate is left out when its sentence gives its address as wrong.
+GIVEN_AS_WRONG = "an address given as wrong"
 
 
 @dataclass

@@ -50,7 +50,7 @@ SCHEMA: dict[str, dict[str, str]] = {
     "names": {
         "honorifics": WORDS, "needs_period": WORDS, "suffix_honorifics": WORDS,
         "post_nominals": WORDS, "not_name": WORDS, "particles": WORDS, "articles": WORDS,
-        "family_names": TEXT,
+        "family_names": TEXT, "family_endings": WORDS, "patronymic_endings": WORDS,
     },
     "organizations": {
         "institution": PATTERNS, "position_qualifiers": WORDS, "positions": PATTERNS,

@@ -39,6 +39,9 @@ ARTICLES = _LEXICON.words("names", "articles")
 NOT_NAME_WORDS = _LEXICON.words("names", "not_name")
 # Family names of the scripts that write a name as one word ("王伟", "김민지").
 FAMILY_NAMES = _LEXICON.family_names()
+# Endings of family names and patronymics in languages that inflect them (Russian).
+FAMILY_ENDINGS = tuple(_LEXICON.words("names", "family_endings"))
+PATRONYMIC_ENDINGS = tuple(_LEXICON.words("names", "patronymic_endings"))
 
 
 def bare_word(token: str) -> str:

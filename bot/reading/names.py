@@ -6,13 +6,16 @@ words these rules use (honorifics, particles, words that are never names) are in
 ``name_words``; finding where in a line a name stands is ``names_in_text``'s job.
 """
 
+import os
 import re
 import unicodedata
 
 from bot.reading.cjk_names import is_cjk_name, split_suffix_honorific
 from bot.reading.name_words import (
     ARTICLES,
+    FAMILY_ENDINGS,
     PARTICLES,
+    PATRONYMIC_ENDINGS,
     POST_NOMINALS,
     is_honorific,
     is_not_name_word,
@@ -76,6 +79,27 @@ def _without_leading_articles(words: list[str]) -> list[str]:
     return words
 
 
+def _ends_with(token: str, endings: tuple[str, ...]) -> bool:
+    word = fold_accents(token)
+    return len(word) >= 5 and word.endswith(endings)
+
+
+def _family_first_by_endings(tokens: list[str]) -> bool:
+    """ "Гарипов Ильдар Рашитович" (a patronymic last) or "Каримова Дилноза" (a family-name
+    ending on the first word only): written family name first, as in Russian forms."""
+    if not all(has_foreign_letters(t) for t in tokens):
+        return False
+    if len(tokens) == 3:
+        return _ends_with(tokens[2], PATRONYMIC_ENDINGS) and not _ends_with(
+            tokens[1], PATRONYMIC_ENDINGS
+        )
+    return (
+        len(tokens) == 2
+        and _ends_with(tokens[0], FAMILY_ENDINGS)
+        and not _ends_with(tokens[1], FAMILY_ENDINGS + PATRONYMIC_ENDINGS)
+    )
+
+
 def _natural_order(tokens: list[str]) -> tuple[list[str], list[bool]]:
     """Given names first and capitals re-cased; also which tokens were written in capitals."""
     upper = [_is_upper_word(t) for t in tokens]
@@ -88,6 +112,8 @@ def _natural_order(tokens: list[str]) -> tuple[list[str], list[bool]]:
         tokens = [_recase(t) if u else t for t, u in zip(tokens, upper, strict=True)]
     elif all(upper) or all(t.islower() for t in tokens):
         tokens = [_recase(t) for t in tokens]
+    elif _family_first_by_endings(tokens):
+        tokens, upper = tokens[1:] + tokens[:1], upper[1:] + upper[:1]
     return tokens, upper
 
 
@@ -182,8 +208,9 @@ def _same_word(a: str, b: str) -> bool:
         return True
     if not ("\u0400" <= a[:1] <= "\u04ff" and "\u0400" <= b[:1] <= "\u04ff"):
         return False
-    short, long = sorted((a, b), key=len)
-    return len(short) >= 3 and long.startswith(short) and len(long) - len(short) <= _CYRILLIC_ENDING
+    # "Мария" and "Марии", "Иванова" and "Ивановой": the same stem, ends of two letters or less.
+    common = len(os.path.commonprefix([a, b]))
+    return common >= 3 and max(len(a), len(b)) - common <= _CYRILLIC_ENDING
 
 
 def _within(words: set[str], others: set[str]) -> bool:

@@ -23,7 +23,7 @@ _POSITION = re.compile(
     + ")"
 )
 # Words that show a segment is a sentence, not the name of an institution.
-_PROSE = re.compile("(?:" + _LEXICON.alternation("organizations", "prose") + r")\w*\b")
+_PROSE = re.compile("(?:" + _LEXICON.alternation("organizations", "prose", end=True) + ")")
 # Words that open the rest of an institution's name after a comma ("…, des Ressources …").
 _CONTINUATIONS = _LEXICON.words("organizations", "continuations")
 _LEADING_PREPOSITION = re.compile(
@@ -52,9 +52,24 @@ def _without_note(segment: str) -> str:
     return segment
 
 
+def _balanced(segment: str) -> str:
+    """Without a bracket left open or closed at either end: "(IRAD)" keeps its own."""
+    while segment.endswith((")", "）")) and segment.count("(") + segment.count("（") < (
+        segment.count(")") + segment.count("）")
+    ):
+        segment = segment[:-1].rstrip()
+    while segment.startswith(("(", "（")) and segment.count("(") + segment.count("（") > (
+        segment.count(")") + segment.count("）")
+    ):
+        segment = segment[1:].lstrip()
+    if segment.startswith(("(", "（")) and segment.endswith((")", "）")):
+        segment = segment[1:-1].strip()
+    return segment.rstrip(" (（")
+
+
 def institution(segment: str) -> str | None:
     """The segment as an institution's name, or None when it does not read as one."""
-    segment = _without_note(squeeze(segment)).strip(" ,;:-–—|()")
+    segment = _balanced(_without_note(squeeze(segment)).strip(" ,;:-–—|"))
     if not segment or len(segment) > 120 or "@" in segment:
         return None
     segment = _without_leading_preposition(segment)

@@ -13,7 +13,7 @@ import re
 from bot.reading import Line, Table
 from bot.reading.address_lines import candidate_on_line
 from bot.reading.addresses import Found, deobfuscate, find_addresses
-from bot.reading.candidates import Candidate, Reading
+from bot.reading.candidates import GIVEN_AS_WRONG, Candidate, Reading
 from bot.reading.fields import PERSON_FIELDS, from_fields, split_fields
 from bot.reading.lexicon import accent_blind, lexicon
 from bot.reading.names_in_text import (
@@ -247,7 +247,7 @@ class _LineReader:
         candidate.withdrawn = intent(sentence, found.start - max(offset, 0), self.announced)
         words = folded(sentence)
         if given_as_wrong(line, found.start, found.end):
-            candidate.excluded = "an address given as wrong"
+            candidate.excluded = GIVEN_AS_WRONG
         elif FOR_INFORMATION.search(words):
             candidate.excluded = "copied for information"
         elif CONTACT.search(words) and not NOMINATION.search(words):

@@ -26,6 +26,12 @@ def test_reference_beats_keywords_and_a_foreign_reference_is_never_pulled_in():
     assert tie.event is None and tie.ambiguous
 
 
+def test_a_nomination_naming_none_of_several_open_calls_is_ambiguous():
+    """ "One more participant from us" while two calls are open: a person must choose."""
+    unnamed = route(EVENTS, JULY, "Please add one more participant from our ministry.")
+    assert unnamed.event is None and unnamed.ambiguous
+
+
 def test_only_open_events_are_candidates():
     before = datetime(2025, 6, 1, tzinfo=UTC)
     assert route(EVENTS, before, "notification 2025-055").event is None

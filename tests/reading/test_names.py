@@ -80,3 +80,17 @@ def test_same_person_ignores_accents_order_case_and_initials():
     assert same_person("Dr J. Mwangi", "Mwangi")
     assert not same_person("Jane Mwangi", "Peter Mwangi")
     assert not same_person(None, "Jane")
+
+
+def test_same_person_reads_russian_names_in_any_case():
+    """ "отозвать кандидатуру г-жи Марии Ивановой" names Мария Иванова."""
+    assert same_person("Марии Ивановой", "Мария Иванова")
+    assert same_person("Ивана Петрова", "Иван Петров")
+    assert not same_person("Иван Петров", "Игорь Петров")
+
+
+def test_russian_names_written_family_name_first_are_turned_round():
+    assert normalise_name("Каримова Дилноза")[0] == "Дилноза Каримова"
+    assert normalise_name("Гарипов Ильдар Рашитович")[0] == "Ильдар Рашитович Гарипов"
+    assert normalise_name("Мария Николаевна Бодруг")[0] == "Мария Николаевна Бодруг"
+    assert normalise_name("Марина Ким")[0] == "Марина Ким"
