@@ -8,8 +8,8 @@ from email.message import EmailMessage
 import pytest
 
 from bench.extraction import corpus_context
-from bot.reading.analysis import analyse_mail
 from bot.message.parse import parse_mail
+from bot.reading.analysis import analyse_mail
 from bot.vocab import Kind
 
 # (language, sender, withdrawal text, name withdrawn, correction text, new address, name)
