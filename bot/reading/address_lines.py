@@ -35,9 +35,11 @@ def _text_before(before: str) -> str:
     return stripped.rstrip(" -–—:|,;：،，")
 
 
-def _name_before(parts: list[str]) -> _NameFound:
-    """A family-first pair, then a whole segment, then a name inside the nearest segment."""
-    inverted = inverted_name(parts)
+def _name_before(written: list[str]) -> _NameFound:
+    """A family-first pair, then a whole segment, then a name inside the nearest segment;
+    a segment that is only a field label ("電郵", "E-mail") is never a name."""
+    inverted = inverted_name(written) if not any(map(label_kind, written)) else None
+    parts = [part for part in written if not label_kind(part)]
     if inverted:
         return inverted[0], inverted[1], 0
     for index, part in enumerate(parts):
@@ -97,9 +99,9 @@ def candidate_on_line(
     """The candidate for ``found``, reading only the text between its neighbouring addresses."""
     before = line[previous.end if previous else 0 : found.start]
     after = line[found.end : following.start if following else len(line)]
-    # A segment that is only a field label ("電郵", "E-mail") is never a name.
-    parts = [part for part in segments(_text_before(before)) if not label_kind(part)]
-    name, title, name_index = _name_before(parts)
+    written = segments(_text_before(before))
+    parts = [part for part in written if not label_kind(part)]
+    name, title, name_index = _name_before(written)
     if not name:
         name, title = _name_after(after)
     shape = "line" if _opens_the_text(name, parts, name_index) else "text"

@@ -32,6 +32,7 @@ from bot.reading.vocabulary import (
     WITHDRAWAL,
     folded,
 )
+from bot.reading.zones import answers_or_forwards
 from bot.vocab import NOMINATING_KINDS, UNREAD_WARNINGS, Kind, Warning, WarningCode
 
 __all__ = ["Analysis", "AnalysisContext", "Nominee", "analyse", "analyse_mail"]
@@ -235,7 +236,9 @@ def _pick_language(
     mail: ParsedMail, gathered: Gathered, own_text: str, context: AnalysisContext
 ) -> str:
     """The sender's own words decide; forwarded text helps when they wrote very little."""
-    text = f"{mail.subject}\n{own_text}"
+    # A reply's subject is usually our notification's title: the sender's words decide.
+    subject = "" if own_text.strip() and answers_or_forwards(mail.subject) else mail.subject
+    text = f"{subject}\n{own_text}"
     if len(own_text.split()) < FEW_OWN_WORDS:
         text += "\n" + "\n".join(gathered.other_text)
     return detect_language(text, context.default_language)

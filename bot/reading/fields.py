@@ -9,7 +9,7 @@ import re
 
 from bot.reading.addresses import deobfuscate, find_addresses
 from bot.reading.candidates import Candidate
-from bot.reading.name_words import POST_NOMINALS
+from bot.reading.name_words import POST_NOMINALS, split_honorifics
 from bot.reading.names import normalise_name
 from bot.reading.names_in_text import name_in
 from bot.reading.vocabulary import FIELD_LINE, NAME_KINDS, label_kind
@@ -56,10 +56,11 @@ def _family_name_last(text: str) -> str:
     """'Петрова Анна Сергеевна' (a field that puts the family name first) -> given first.
 
     A family name written in capitals is moved by the name reader itself."""
-    words = POST_NOMINALS.sub("", text).split()
+    title, rest = split_honorifics(POST_NOMINALS.sub("", text))
+    words = rest.split()
     if len(words) < 2 or any(w.isupper() and len(w) > 1 for w in words):
         return text
-    return " ".join([*words[1:], words[0]])
+    return " ".join([*([title] if title else []), *words[1:], words[0]])
 
 
 def _raw_name(fields: dict[str, str]) -> str | None:

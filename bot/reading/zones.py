@@ -63,6 +63,13 @@ class Segment:
     header: dict[str, str] = field(default_factory=dict)
 
 
+def answers_or_forwards(subject: str) -> bool:
+    """Whether a subject is a reply's or a forward's ("RE: …", "Fwd: …", "回复：…"): its
+    words are mostly the earlier message's, not the sender's."""
+    subject = fold_accents(subject or "")
+    return bool(_REPLY_SUBJECT.match(subject) or _FORWARD_SUBJECT.match(subject))
+
+
 def _text(line: Line) -> str:
     return line if isinstance(line, str) else ""
 

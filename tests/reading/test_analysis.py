@@ -272,3 +272,12 @@ def test_an_address_given_as_wrong_is_neither_a_nominee_nor_withdrawn():
     result = analyse(message(text, "Forum"), CONTEXT)
     assert [p.email for p in result.participants] == ["jane@kephis.go.ke"]
     assert result.withdrawn == []
+
+
+def test_the_language_of_a_reply_is_the_senders_not_our_subjects():
+    """A one-line French answer under our English notification title is French."""
+    raw = message(
+        "Bonjour,\n\nci-joint la liste.\n",
+        subject="RE: Notification 2025-055: Online Forum on Capacity-building for Biosafety",
+    )
+    assert analyse(raw, CONTEXT).language == "fr"
