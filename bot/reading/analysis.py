@@ -25,6 +25,7 @@ from bot.reading.language import detect_language
 from bot.reading.nominees import Nominees, choose_nominees
 from bot.reading.references import mentions_event
 from bot.reading.vocabulary import (
+    AUTO_REPLY,
     NOMINATION,
     PARTICIPATION,
     RIGHT_ADDRESS,
@@ -42,6 +43,8 @@ FEW_OWN_WORDS = 12
 # Name-and-address lines that make a list of participants without a table or fields.
 LISTED_LINES = 2
 ROBOT_LANGUAGE_SAMPLE = 5000
+# How much of the text's start is read for automatic-reply wording.
+AUTO_REPLY_OPENING = 160
 
 
 @dataclass
@@ -154,6 +157,13 @@ def _as_robot(
     return result
 
 
+def _says_automatic_reply(mail: ParsedMail) -> bool:
+    """Automatic-reply wording in the subject or opening the text ("自动回复", "Réponse
+    automatique", "I am out of the office"), for responders that send no robot header."""
+    opening = folded(f"{mail.subject}\n{mail.text.lstrip()[:AUTO_REPLY_OPENING]}")
+    return bool(AUTO_REPLY.search(opening))
+
+
 def _is_self_nomination(mail: ParsedMail, own_text: str) -> bool:
     own_folded = folded(f"{mail.subject}\n{own_text}")
     return bool(SELF_NOMINATION.search(own_folded)) and bool(mail.from_email)
@@ -256,6 +266,9 @@ def analyse_mail(mail: ParsedMail, context: AnalysisContext) -> Analysis:
     result = _headers_only(mail, context)
     robot = detect_robot(mail)
     if robot.kind:
+        return _as_robot(result, mail, robot, context)
+    if _says_automatic_reply(mail):
+        robot = RobotVerdict(Kind.AUTO_REPLY, "automatic reply wording", check="wording")
         return _as_robot(result, mail, robot, context)
     gathered = gather(mail, context)
     result.warnings += gathered.warnings

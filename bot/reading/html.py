@@ -15,6 +15,8 @@ from lxml import etree
 from bot.reading import Line, Table
 from bot.text import squeeze
 
+# Merged cells count at most this many rows or columns (hostile HTML cannot blow a table up).
+MAX_SPAN = 50
 _SKIP = {"script", "style", "head", "title", "meta", "noscript", "template", "svg", "object"}
 _BLOCK = {
     "p",
@@ -121,6 +123,22 @@ def _cells(row) -> list:
     return [cell for cell in row if _tag(cell) in ("td", "th")]
 
 
+def _span(cell, attribute: str) -> int:
+    """A cell's rowspan or colspan, 1 when absent or unreadable (capped: hostile HTML)."""
+    try:
+        return max(1, min(int(cell.get(attribute, "1")), MAX_SPAN))
+    except ValueError:
+        return 1
+
+
+def _still_covering(carried: dict, column: int, left: int) -> dict:
+    """The merged cells still covering rows after one more row was read at ``column``."""
+    rest = {k: v for k, v in carried.items() if k != column}
+    if left > 1:
+        rest[column] = (carried[column][0], left - 1)
+    return rest
+
+
 def _is_data_table(table) -> bool:
     rows = _rows(table)
     if len(rows) < 2 or max((len(_cells(r)) for r in rows), default=0) < 2:
@@ -187,7 +205,7 @@ class _Reader:
         self.result.has_table = True
         if not in_cell and _is_data_table(table):
             self.result.has_data_table = True
-            rows = [[self.cell_text(c) for c in _cells(r)] for r in _rows(table)]
+            rows = self.grid(table)
             writer.table(Table([r for r in rows if any(r)]))
             return
         writer.newline()
@@ -195,6 +213,33 @@ class _Reader:
             for cell in _cells(row):
                 self.walk_text(cell, writer, in_cell)
                 writer.newline()
+
+    def grid(self, table) -> list[list[str]]:
+        """The table's rows as text cells in their columns: a cell merged down (rowspan)
+        is read in each row it covers ("the same institution for both people"); one merged
+        across (colspan) fills its columns with empty cells after its text."""
+        rows: list[list[str]] = []
+        carried: dict[int, tuple[str, int]] = {}  # column -> (text, rows still covered)
+        for row in _rows(table):
+            cells = iter(_cells(row))
+            line: list[str] = []
+            while True:
+                column = len(line)
+                if column in carried:
+                    text, left = carried[column]
+                    line.append(text)
+                    carried = _still_covering(carried, column, left)
+                    continue
+                cell = next(cells, None)
+                if cell is None:
+                    break
+                text = self.cell_text(cell)
+                span_down, span_across = _span(cell, "rowspan"), _span(cell, "colspan")
+                if span_down > 1:
+                    carried[column] = (text, span_down - 1)
+                line.extend([text] + [""] * (span_across - 1))
+            rows.append(line)
+        return rows
 
     def mailto_link(self, link, writer: _Writer) -> None:
         """``Text <address>`` when the link's text is not the address itself."""

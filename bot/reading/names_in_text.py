@@ -97,7 +97,9 @@ def _name_in(text: str) -> tuple[str | None, str | None]:
     if not text:
         return None, None
     name, title = normalise_name(text)
-    if is_full_name(name):
+    # In a script without capitals the whole text is a name only when an honorific opens
+    # it; otherwise one may stand inside ("وترشيح السيدة فاطمة …").
+    if is_full_name(name) and (title or not without_capitals(name or "")):
         return name, title
     if has_cjk(text):
         return cjk_name_in(text)

@@ -141,10 +141,33 @@ def _replacement_side(sentence: str, position: int) -> bool | None:
     by = _REPLACE_BY.search(words)
     if by:
         return at < by.start()
+    if _REPLACE_TARGET_ONLY.search(words):
+        return _side_of_nomination(words, at)
     instead = _INSTEAD.search(words)
     if instead:
         return at > instead.start()
     return None
+
+
+# How far after a withdrawal cue a nomination cue still belongs to it ("withdraw the
+# nomination of", "سحب ترشيح"); one further on nominates the replacement.
+_CUE_JOINED = 8
+
+
+def _side_of_nomination(words: str, at: int) -> bool | None:
+    """ "withdraw X and nominate Y in his place": before the second cue is withdrawn."""
+    withdrawal = WITHDRAWAL.search(words)
+    if not withdrawal:
+        return None
+    later = (
+        m.start()
+        for m in NOMINATION.finditer(words, withdrawal.end())
+        if m.start() > withdrawal.end() + _CUE_JOINED
+    )
+    split = next(later, None)
+    if split is None:
+        return None
+    return withdrawal.start() <= at < split
 
 
 def intent(sentence: str, position: int | None, context: Announced) -> bool:

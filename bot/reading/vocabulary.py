@@ -59,6 +59,7 @@ CONTACT = _cue("contact")
 # Words that say an address written beside them is wrong (a correction gives the right one).
 WRONG_ADDRESS = _cue("wrong_address")
 RIGHT_ADDRESS = _cue("right_address")
+AUTO_REPLY = _cue("auto_reply")
 GREETING = re.compile(r"^\s*(?:" + _LEXICON.alternation("cues", "greeting") + ")", re.I)
 
 
