@@ -19,6 +19,7 @@ from email.utils import getaddresses
 import mailparser
 
 from bot.config import LimitsConfig
+from bot.message.flowed import decode_flowed
 from bot.text import clean_header
 from bot.vocab import Warning, WarningCode
 
@@ -263,6 +264,9 @@ class _Walker:
                 self.htmls.append(text)
             elif part.get_content_maintype() == "text" or content_type == "message/delivery-status":
                 text, guessed = self.text(part)
+                if (part.get_param("format") or "").lower() == "flowed":
+                    delsp = (part.get_param("delsp") or "").lower() == "yes"
+                    text = decode_flowed(text, delsp)
                 self.texts.append(text)
             else:
                 continue

@@ -165,7 +165,9 @@ def _says_automatic_reply(mail: ParsedMail) -> bool:
 
 
 def _is_self_nomination(mail: ParsedMail, own_text: str) -> bool:
-    own_folded = folded(f"{mail.subject}\n{own_text}")
+    # A forward's subject is the forwarded message's ("Fwd: I would like to take part").
+    subject = "" if answers_or_forwards(mail.subject) else mail.subject
+    own_folded = folded(f"{subject}\n{own_text}")
     return bool(SELF_NOMINATION.search(own_folded)) and bool(mail.from_email)
 
 

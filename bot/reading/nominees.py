@@ -96,10 +96,16 @@ def _copied_for_information(
     shown = folded(display).strip()
     return any(
         address in line.lower()
-        or (person and same_person(person, line))
+        or (person and (same_person(person, line) or _family_name_in(person, line)))
         or (not person and len(shown) > 3 and shown in folded(line))
         for line in info_lines
     )
+
+
+def _family_name_in(person: str, line: str) -> bool:
+    """The person's family name among the line's words ("для сведения Н. Абенову")."""
+    family = person.split()[-1]
+    return len(family) > 2 and any(same_person(family, word) for word in line.split())
 
 
 def copy_nominees(

@@ -33,12 +33,15 @@ def _name_columns(kinds: dict[int, str]) -> dict[int, str]:
 
 def table_header(table: Table) -> Header | None:
     """The header row and the kind of each column, when the table has recognisable headers."""
+    found: Header | None = None
     for index, row in enumerate(table.rows[:3]):
         kinds = {col: label_kind(cell) for col, cell in enumerate(row) if cell}
         known = {col: kind for col, kind in kinds.items() if kind}
         if len(known) >= 2 and set(known.values()) & set(PERSON_FIELDS):
-            return index, _name_columns(known)
-    return None
+            # A header of two rows ("Identité" over "Nom | Prénom"): the fuller row wins.
+            if found is None or len(known) > len(found[1]):
+                found = index, _name_columns(known)
+    return found
 
 
 def _row_fields(row: list[str], kinds: dict[int, str]) -> dict[str, str]:

@@ -281,3 +281,21 @@ def test_the_language_of_a_reply_is_the_senders_not_our_subjects():
         subject="RE: Notification 2025-055: Online Forum on Capacity-building for Biosafety",
     )
     assert analyse(raw, CONTEXT).language == "fr"
+
+
+def test_an_automatic_reply_without_robot_headers_is_known_by_its_wording():
+    """QQ Mail, mail.ru and many Exchange set-ups send out-of-office text with no header."""
+    for subject, body in [
+        ("自动回复: 生物安全能力建设在线论坛", "您好，我最近正在休假中，无法亲自回复您的邮件。"),
+        ("Forum", "Автоответ: я в отпуске до 20 июля."),
+        ("Online Forum", "Réponse automatique : je suis absente jusqu'au 21 juillet."),
+    ]:
+        assert analyse(message(body, subject=subject), CONTEXT).kind == Kind.AUTO_REPLY
+
+
+def test_a_withdrawal_mentioning_leave_is_not_an_automatic_reply():
+    raw = message(
+        "Dear Secretariat,\n\nFurther to notification 2025-055, please withdraw "
+        "jane.mwangi@biosafetykenya.go.ke from the Online Forum: she will be on leave.\n"
+    )
+    assert analyse(raw, CONTEXT).kind == Kind.WITHDRAWAL

@@ -35,3 +35,23 @@ def test_layout_tables_are_read_through():
 def test_broken_html_never_raises():
     assert html_to_lines("<<<>>><p>unclosed <b>bold").lines
     assert html_to_lines("").lines == []
+
+
+def test_merged_cells_are_read_in_every_row_and_column_they_cover():
+    """Outlook tables merge the institution of two people into one cell (rowspan) and a
+    two-part heading across its columns (colspan)."""
+    html = (
+        "<table border=1><tr><th colspan=2>Identité</th><th rowspan=2>Institution</th>"
+        "<th rowspan=2>Courriel</th></tr><tr><th>Nom</th><th>Prénom</th></tr>"
+        "<tr><td>KOUASSI</td><td>Aya</td><td rowspan=2>CNRA</td><td>aya@cnra.ci</td></tr>"
+        "<tr><td>DIABATÉ</td><td>Souleymane</td><td>s.diabate@cnra.ci</td></tr>"
+        "<tr><td rowspan=99999>X</td><td>Y</td><td>Z</td><td>z@cnra.ci</td></tr></table>"
+    )
+    [table] = [line for line in html_to_lines(html).lines if isinstance(line, Table)]
+    assert table.rows[:4] == [
+        ["Identité", "", "Institution", "Courriel"],
+        ["Nom", "Prénom", "Institution", "Courriel"],
+        ["KOUASSI", "Aya", "CNRA", "aya@cnra.ci"],
+        ["DIABATÉ", "Souleymane", "CNRA", "s.diabate@cnra.ci"],
+    ]
+    assert len(table.rows) == 5  # a huge rowspan adds no rows

@@ -76,3 +76,17 @@ def test_tab_and_pipe_separated_runs_become_tables():
         existing,
     ]
     assert text_tables(["Jane\tjane@x.org", "Thanks"]) == ["Jane , jane@x.org", "Thanks"]
+
+
+def test_of_a_two_row_header_the_row_naming_more_columns_is_the_header():
+    table = Table(
+        [
+            ["Identité", "", "Fonction", "Courriel"],
+            ["Nom", "Prénom(s)", "Fonction", "Courriel"],
+            ["KOUASSI", "Aya Mireille", "Chargée d'études", "aya@cnra.ci"],
+        ]
+    )
+    header = table_header(table)
+    assert header is not None and header[0] == 1
+    [candidate] = read_headed_table(table, header, "html").candidates
+    assert (candidate.name, candidate.email) == ("Aya Mireille Kouassi", "aya@cnra.ci")
