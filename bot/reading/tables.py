@@ -37,10 +37,10 @@ def table_header(table: Table) -> Header | None:
     for index, row in enumerate(table.rows[:3]):
         kinds = {col: label_kind(cell) for col, cell in enumerate(row) if cell}
         known = {col: kind for col, kind in kinds.items() if kind}
-        if len(known) >= 2 and set(known.values()) & set(PERSON_FIELDS):
-            # A header of two rows ("Identité" over "Nom | Prénom"): the fuller row wins.
-            if found is None or len(known) > len(found[1]):
-                found = index, _name_columns(known)
+        is_header = len(known) >= 2 and set(known.values()) & set(PERSON_FIELDS)
+        # A header of two rows ("Identité" over "Nom | Prénom"): the fuller row wins.
+        if is_header and (found is None or len(known) > len(found[1])):
+            found = index, _name_columns(known)
     return found
 
 
