@@ -1,8 +1,8 @@
 """Language detection measured over the labelled corpora: the reader's detector against
 today's stop-word heuristic and the libraries.
 
-For every labelled message of ``tests/data/nominations`` and ``tests/data/blind/batch-a``
-and ``batch-b`` (``NAME.json`` gives its ``language``), the text the reader hands to the
+For every labelled message of ``tests/data/nominations`` (``NAME.json`` gives its
+``language``), the text the reader hands to the
 detector is taken from the reader itself (``bot.reading.analysis`` read through
 ``read_message``, its call to ``detect_language`` watched). Scored on that text, and on
 short messages cut from it: the sender's first 3, 6 and 12 words (the text after the
@@ -28,11 +28,8 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CORPORA = [
-    ROOT / "tests" / "data" / "nominations",
-    ROOT / "tests" / "data" / "blind" / "batch-a",
-    ROOT / "tests" / "data" / "blind" / "batch-b",
-]
+# The labelled corpus, blind batches included once they read as labelled.
+CORPORA = [ROOT / "tests" / "data" / "nominations"]
 REPLY_LANGUAGES = ("ar", "en", "es", "fr", "pt", "ru", "zh")
 LATIN = ("en", "es", "fr", "pt")
 WINDOWS = (3, 6, 12)

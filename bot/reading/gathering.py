@@ -41,6 +41,8 @@ class Gathered:
     other_text: list[str] = field(default_factory=list)
     attachment_text: list[str] = field(default_factory=list)
     correspondents: set[str] = field(default_factory=set)
+    # Lines of quoted reply history that hold an address (earlier nominations, say).
+    history: list[str] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
     obfuscated: bool = False
 
@@ -128,6 +130,10 @@ def read_segments(segments: list[Segment], source: str, gathered: Gathered, own_
                 )
         elif segment.zone in _READ_ZONES:
             _read_segment(segment, header, source, gathered, own_zone)
+        elif segment.zone == "quoted":
+            gathered.history.extend(
+                line for line in segment.lines if isinstance(line, str) and "@" in line
+            )
 
 
 def _read_attached_mail(

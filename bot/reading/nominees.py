@@ -168,6 +168,12 @@ def _names_without_address(
     return chosen
 
 
+def _nominated_before(candidate: Candidate, history: list[str]) -> bool:
+    """A name the quoted earlier message gives with an address ("Dr X's nomination stands"):
+    a person already nominated, not one whose address is missing."""
+    return any(same_person(candidate.name, line) for line in history)
+
+
 def choose_nominees(
     mail: ParsedMail, gathered: Gathered, context: AnalysisContext, self_nominated: bool
 ) -> Nominees:
@@ -180,9 +186,13 @@ def choose_nominees(
     for address in chosen.withdrawn:
         chosen.kept.pop(address, None)
     _names_from_headers(mail, chosen.kept)
-    chosen.names_only = _names_without_address(
-        gathered.names_only, chosen.kept, mail, self_nominated
-    )
+    chosen.names_only = [
+        candidate
+        for candidate in _names_without_address(
+            gathered.names_only, chosen.kept, mail, self_nominated
+        )
+        if not _nominated_before(candidate, gathered.history)
+    ]
     chosen.withdrawn_names = _withdrawn_names(gathered, chosen)
     return chosen
 
