@@ -144,6 +144,8 @@ class Participant(SQLModel, table=True):
     source: str | None = None
     nominated_at: datetime = Field(default_factory=utcnow)
     access_sent_at: datetime | None = None
+    # When a participant who had received access instructions was sent their cancellation.
+    access_cancelled_at: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow)
 
 
@@ -184,3 +186,40 @@ class OutboxMail(SQLModel, table=True):
     claimed_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
+
+
+class AccessLink(SQLModel, table=True):
+    """A participant's own link to the event (meeting platforms issue one per registrant),
+    imported with ``nombot access links import``; used instead of the event's ``url``."""
+
+    __tablename__ = "access_link"
+    __table_args__ = (UniqueConstraint("event_slug", "email"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_slug: str = Field(index=True, max_length=100)
+    email: str = Field(max_length=320)
+    url: str = Field(max_length=2000)
+    imported_at: datetime = Field(default_factory=utcnow)
+
+
+class ReminderSent(SQLModel, table=True):
+    """A reminder mailed to a government's focal points for an event on one day: never twice."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("event_slug", "government", "day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_slug: str = Field(index=True, max_length=100)
+    government: str = Field(max_length=64)
+    day: str = Field(max_length=10)  # ISO date in the event's timezone
+    sent_at: datetime = Field(default_factory=utcnow)
+
+
+class RunnerLease(SQLModel, table=True):
+    """Which process runs the scheduled jobs (``nombot run``): held until ``expires_at`` and
+    renewed by its holder, so exactly one process is the job runner."""
+
+    __tablename__ = "runner_lease"
+    name: str = Field(primary_key=True, max_length=64)
+    holder: str = Field(max_length=200)
+    acquired_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+
