@@ -143,6 +143,14 @@ class PolicyConfig(_Section):
     daily_reply_cap: int = Field(10, ge=1)
 
 
+class RunConfig(_Section):
+    """``nombot run``: the lease that makes one process the job runner (bot.store.lease)."""
+
+    # Another process holds the lease: "wait" for it (polling), or "exit" with status 3.
+    when_leased: Literal["wait", "exit"] = "wait"
+    lease_seconds: int = Field(60, ge=3, le=3600)
+
+
 class Config(_Section):
     rules_dir: str = "rules"
     # A folder whose templates replace the packaged ones of the same name and language.
@@ -153,6 +161,7 @@ class Config(_Section):
     digest: DigestConfig = DigestConfig()
     limits: LimitsConfig = LimitsConfig()
     policy: PolicyConfig = PolicyConfig()
+    run: RunConfig = RunConfig()
 
     # Set by load_config: the directory relative paths are resolved against.
     base_dir: Path = Field(default=Path("."), exclude=True)

@@ -1,39 +1,137 @@
-"""``nombot run``: APScheduler drives ingestion (IDLE or polling) and the outbox.
+"""``nombot run``: APScheduler drives ingestion (IDLE or polling), the outbox and the digest.
 
-Ingestion runs every ``inbox.poll_interval`` seconds and at once when the IMAP IDLE
-watcher hears of new mail; the outbox is flushed after each ingestion and every
-``outbox.flush_interval`` seconds. SIGTERM or Ctrl-C stops the jobs cleanly: a running
-message finishes its transaction first.
+The last stage of the pipeline's driving side: one process per database is the job
+runner, chosen by the ``scheduler`` lease (bot.store.lease). A second ``nombot run``
+logs who holds the lease and until when, then waits for it or exits (``[run]
+when_leased``). The holder keeps its jobs in a persistent ``SQLAlchemyJobStore``
+(table ``apscheduler_jobs`` in the bot's own database, created by APScheduler, not by
+the migrations), so a daily digest that fell due while no process was running is sent
+once on restart if it is less than ``DIGEST_GRACE`` late.
+
+Jobs (explicit ids, replaced at every start, coalesced, one instance at a time):
+
+- ``ingest`` every ``inbox.poll_interval`` s, first at start, and at once when the IMAP
+  IDLE watcher hears of new mail; the outbox is flushed after each ingestion;
+- ``flush`` every ``outbox.flush_interval`` s (plus one flush at start that ignores the
+  retry back-off: a restart resumes the outbox at once);
+- ``digest`` daily at ``digest.at`` in ``digest.timezone`` when ``digest.to`` is set.
+
+The job store pickles jobs, so every job is the module-level :func:`run_job` with two
+strings: the id of the Runner (looked up in this process's registry) and the task.
+SIGTERM or Ctrl-C stops the jobs cleanly (a running message finishes its transaction
+first) and releases the lease; a holder that loses its lease stops its jobs and exits
+non-zero.
 """
 
+import contextlib
 import logging
 import signal
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import Services
-from bot.errors import UserError
+from bot.config import Config
+from bot.errors import StorageError, UserError
 from bot.inbox import start_watcher
 from bot.notify.outbox.flush import flush_outbox
 from bot.processing.ingest import ingest_once
+from bot.store.db import make_engine
+from bot.store.lease import SCHEDULER_LEASE, Lease, LeaseHeld, LeaseKeeper, LeaseLost
 
 log = logging.getLogger(__name__)
 
+JOBS_TABLE = "apscheduler_jobs"
+# A morning digest missed while the bot was down still goes out the same working day;
+# later than that, the next morning's digest (which lists the whole review queue) follows.
+DIGEST_GRACE = 12 * 3600
+
+# The Runners of this process by id: what a stored job, which can only name one, runs on.
+_RUNNERS: dict[str, "Runner"] = {}
+_RUNNERS_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One scheduled job: its id (also its task name), when it runs, how late it may run."""
+
+    id: str
+    trigger: BaseTrigger
+    grace: int | None  # seconds a run may be late and still happen; None: any delay
+    at_start: bool = False  # run once as soon as the runner starts
+
+
+def job_specs(config: Config) -> list[JobSpec]:
+    """The jobs ``config`` asks for.
+
+    Ingestion and the outbox run on intervals: a late run still runs (coalesced into
+    one), and a restart runs them at once, so no grace is needed. The digest is daily:
+    a missed one is sent once if at most ``DIGEST_GRACE`` late.
+    """
+    specs = [
+        JobSpec(
+            "ingest",
+            IntervalTrigger(seconds=config.inbox.poll_interval, timezone=UTC),
+            None,
+            at_start=True,
+        ),
+        JobSpec("flush", IntervalTrigger(seconds=config.outbox.flush_interval, timezone=UTC), None),
+    ]
+    if config.digest.to:
+        hour, minute = (int(part) for part in config.digest.at.split(":", 1))
+        zone = ZoneInfo(config.digest.timezone)
+        specs.append(
+            JobSpec("digest", CronTrigger(hour=hour, minute=minute, timezone=zone), DIGEST_GRACE)
+        )
+    return specs
+
+
+def run_job(runner_id: str, task: str) -> None:
+    """The callable every stored job names (``bot.scheduler:run_job``).
+
+    Runs ``task`` on the Runner ``runner_id`` of this process; does nothing once that
+    Runner is stopping (its lease may be gone) or when it is not running here.
+    """
+    with _RUNNERS_LOCK:
+        runner = _RUNNERS.get(runner_id)
+    if runner is None or runner.stop.is_set():
+        log.debug("job %s of runner %s skipped: not running here", task, runner_id)
+        return
+    TASKS[task](runner)
+
+
+def build_scheduler(config: Config) -> BackgroundScheduler:
+    """A scheduler whose jobs live in the bot's database (its own engine and table)."""
+    store = SQLAlchemyJobStore(engine=make_engine(config.database_url), tablename=JOBS_TABLE)
+    return BackgroundScheduler(
+        jobstores={"default": store},
+        timezone=UTC,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+    )
+
 
 class Runner:
-    """The long-running bot: one scheduler, one optional IDLE watcher, one stop switch."""
+    """The long-running bot: one lease, one scheduler, one optional IDLE watcher, one stop."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
         self.stop = threading.Event()
         self.new_mail = threading.Event()
-        self.scheduler = BackgroundScheduler(
-            timezone=UTC,
-            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
-        )
+        self.lease = Lease(services.engine, SCHEDULER_LEASE, services.config.run.lease_seconds)
+        self.id = self.lease.holder
+        self.lost: str | None = None  # why the lease was lost, once it was
+        self.scheduler = build_scheduler(services.config)
+
+    # -- the tasks ------------------------------------------------------------------
 
     def ingest(self) -> None:
         while not self.stop.is_set():
@@ -73,8 +171,11 @@ class Runner:
         from bot.staff.digest import build_digest, queue_digest
 
         try:
-            if queue_digest(self.services, build_digest(self.services)):
-                log.info("digest queued")
+            digest = build_digest(self.services)
+            if queue_digest(self.services, digest):
+                log.info("digest of %s queued", digest.day)
+            else:
+                log.info("digest of %s: already queued, not again", digest.day)
             self.flush()
         except Exception:
             log.exception("digest failed; it will be tried again tomorrow")
@@ -86,44 +187,140 @@ class Runner:
         if job is not None:
             job.modify(next_run_time=datetime.now(UTC))
 
+    # -- the lease --------------------------------------------------------------------
+
+    def wait_for_lease(self) -> bool:
+        """Take the lease; while another process holds it, wait or raise LeaseHeld.
+
+        Returns False when told to stop before the lease was ours.
+        """
+        settings = self.services.config.run
+        poll = max(0.5, min(5.0, settings.lease_seconds / 3))
+        announced: str | None = None
+        while not self.stop.is_set():
+            try:
+                if self.lease.acquire():
+                    return True
+                current = self.lease.current()
+            except SQLAlchemyError as exc:
+                detail = str(getattr(exc, "orig", None) or exc).strip().splitlines() or ["?"]
+                raise StorageError(f"database: {detail[0]}") from None
+            if current is not None and settings.when_leased == "exit":
+                raise LeaseHeld(
+                    f"{current.describe()}; not starting a second job runner "
+                    '(run.when_leased = "exit")'
+                )
+            if current is not None and current.holder != announced:
+                log.warning('%s; waiting for it (run.when_leased = "wait")', current.describe())
+                announced = current.holder
+            self.stop.wait(poll if current is not None else 0.1)
+        return False
+
+    def _lease_lost(self, reason: str) -> None:
+        """Called by the LeaseKeeper: stop running jobs before anyone else may take over."""
+        self.lost = reason
+        log.error("lost the scheduler lease: %s; stopping the jobs", reason)
+        with contextlib.suppress(Exception):  # not started yet, or already shut down
+            self.scheduler.pause()
+        self.stop.set()
+
+    def _release(self) -> None:
+        try:
+            self.lease.release()
+        except Exception as exc:
+            log.warning("could not release the scheduler lease (%s); it expires by itself", exc)
+
+    # -- running ----------------------------------------------------------------------
+
     def run(self) -> None:
-        config = self.services.config
-        for number in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(number, lambda *_: self.stop.set())
-        self.flush(ignore_backoff=True)  # a restart resumes the outbox at once
+        """Wait for the lease, run the jobs until stopped, give the lease back."""
+        if threading.current_thread() is threading.main_thread():
+            for number in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(number, lambda *_: self.stop.set())
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        if not self.wait_for_lease():
+            log.info("stopped before the scheduler lease was free")
+            return
+        keeper = LeaseKeeper(self.lease, self._lease_lost)
+        keeper.start()
+        with _RUNNERS_LOCK:
+            _RUNNERS[self.id] = self
+        try:
+            self._run_jobs()
+        finally:
+            with _RUNNERS_LOCK:
+                _RUNNERS.pop(self.id, None)
+            keeper.stop()
+            if self.lost is None:
+                self._release()
+        if self.lost is not None:
+            raise LeaseLost(f"lost the scheduler lease: {self.lost}; the jobs were stopped")
+
+    def _install_jobs(self) -> None:
+        """Put the configured jobs in the store, keeping a missed run of a stored one.
+
+        Runs while the scheduler is paused, so no stored job runs before it is replaced.
+        """
+        specs = job_specs(self.services.config)
+        wanted = {spec.id for spec in specs}
+        for job in self.scheduler.get_jobs():
+            if job.id not in wanted:
+                log.info("removed the stored job %r: no longer configured", job.id)
+                job.remove()
         now = datetime.now(UTC)
-        self.scheduler.add_job(
-            self.ingest,
-            "interval",
-            seconds=config.inbox.poll_interval,
-            id="ingest",
-            next_run_time=now,
-        )
-        self.scheduler.add_job(
-            self.flush, "interval", seconds=config.outbox.flush_interval, id="flush"
-        )
-        if config.digest.to:
-            hour, minute = (int(part) for part in config.digest.at.split(":", 1))
+        for spec in specs:
+            options: dict[str, datetime] = {}
+            stored = self.scheduler.get_job(spec.id)
+            if spec.at_start:
+                options["next_run_time"] = now
+            elif stored is not None and stored.next_run_time and stored.next_run_time <= now:
+                options["next_run_time"] = stored.next_run_time  # due while down
             self.scheduler.add_job(
-                self.send_digest,
-                CronTrigger(hour=hour, minute=minute, timezone=config.digest.timezone),
-                id="digest",
-                misfire_grace_time=6 * 3600,
+                run_job,
+                spec.trigger,
+                args=(self.id, spec.id),
+                id=spec.id,
+                name=spec.id,
+                replace_existing=True,
+                misfire_grace_time=spec.grace,
+                **options,
             )
-        self.scheduler.start()
-        watcher = start_watcher(config, self.wake, self.stop)
-        if config.inbox.authserv_id is None:
-            log.warning(
-                "inbox.authserv_id is not set: no Authentication-Results header is trusted, "
-                "so every sender counts as unverified"
-            )
+
+    def _run_jobs(self) -> None:
+        config = self.services.config
         log.info(
-            "nombot running: inbox %s, polling every %d s%s",
-            config.inbox.url,
-            config.inbox.poll_interval,
-            " with IDLE" if watcher else "",
+            "scheduler lease taken by %s, renewed every %.0f s",
+            self.id,
+            config.run.lease_seconds / 3,
         )
-        while not self.stop.wait(1.0):
-            pass
-        log.info("stopping")
-        self.scheduler.shutdown(wait=True)
+        self.flush(ignore_backoff=True)  # a restart resumes the outbox at once
+        if self.stop.is_set():
+            return
+        self.scheduler.start(paused=True)
+        try:
+            self._install_jobs()
+            self.scheduler.resume()
+            watcher = start_watcher(config, self.wake, self.stop)
+            if config.inbox.authserv_id is None:
+                log.warning(
+                    "inbox.authserv_id is not set: no Authentication-Results header is "
+                    "trusted, so every sender counts as unverified"
+                )
+            log.info(
+                "nombot running: inbox %s, polling every %d s%s",
+                config.inbox.url,
+                config.inbox.poll_interval,
+                " with IDLE" if watcher else "",
+            )
+            while not self.stop.wait(1.0):
+                pass
+            log.info("stopping")
+        finally:
+            self.scheduler.shutdown(wait=True)
+
+
+TASKS: dict[str, Callable[[Runner], None]] = {
+    "ingest": Runner.ingest,
+    "flush": Runner.flush,
+    "digest": Runner.send_digest,
+}

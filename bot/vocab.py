@@ -120,6 +120,8 @@ class Template(StrEnum):
     BOUNCE_NOTICE = "bounce_notice"
     DECISION = "decision"
     DIGEST = "digest"
+    ACCESS = "access"  # a participant's access instructions, with a calendar invitation
+    ACCESS_CANCELLED = "access_cancelled"  # the same invitation cancelled (METHOD:CANCEL)
 
 
 REPLY_TEMPLATES = (

@@ -62,10 +62,26 @@ class EventSpec(_Strict):
         return self
 
 
+class SessionSpec(_Strict):
+    """One sitting of the event, in local time of the event's ``timezone``."""
+
+    starts: datetime
+    ends: datetime
+
+    @model_validator(mode="after")
+    def _local_and_in_order(self) -> "SessionSpec":
+        if self.starts.tzinfo is not None or self.ends.tzinfo is not None:
+            raise ValueError("write local times without offset; the zone is `timezone`")
+        if self.ends <= self.starts:
+            raise ValueError("ends: not after starts")
+        return self
+
+
 class AccessSpec(_Strict):
     url: str | None = None
     instructions: str | None = None
     publish_at: datetime | None = None
+    sessions: list[SessionSpec] = []
 
 
 class RemindersSpec(_Strict):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
+from bot.access.hooks import settle_access
 from bot.app import Services
 from bot.errors import StorageError
 from bot.inbox import InboxMessage
@@ -110,6 +111,9 @@ def _carry_out(recorder: Recorder, facts: Facts, decision: Decision) -> None:
             },
             participant_id=row.id,
         )
+    # After the notices: access instructions for anyone confirmed after publication, and
+    # the cancellation for anyone withdrawn after receiving them (same transaction).
+    settle_access(recorder.services, session, event.slug, [r.email for r in confirmed] + withdrawn)
 
 
 def _decide_and_record(

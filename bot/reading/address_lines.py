@@ -10,10 +10,11 @@ import re
 
 from bot.reading.addresses import Found
 from bot.reading.candidates import Candidate
-from bot.reading.name_words import split_honorifics
+from bot.reading.name_words import is_honorific, split_honorifics
 from bot.reading.names import is_full_name, normalise_name
 from bot.reading.names_in_text import inverted_name, name_in, segments, strip_list_marker
 from bot.reading.organizations import first_institution
+from bot.reading.script import without_capitals
 from bot.reading.vocabulary import label_kind
 from bot.text import fold_accents
 
@@ -44,13 +45,20 @@ def _name_before(written: list[str]) -> _NameFound:
         return inverted[0], inverted[1], 0
     for index, part in enumerate(parts):
         whole, title = normalise_name(strip_list_marker(part))
-        if is_full_name(whole):
+        if is_full_name(whole) and not _honorific_inside(whole, title):
             return whole, title, index
     for index in range(len(parts) - 1, -1, -1):
         name, title = name_in(parts[index])
         if name:
             return name, title, index
     return None, None, None
+
+
+def _honorific_inside(whole: str | None, title: str | None) -> bool:
+    """ "وسيحل محلها المهندس يوسف الرشيدي": in a script without capitals, an honorific inside
+    a segment shows where the name starts (the words before it are a sentence)."""
+    words = (whole or "").split()
+    return not title and without_capitals(whole or "") and any(map(is_honorific, words[1:]))
 
 
 def _name_after(after: str) -> tuple[str | None, str | None]:

@@ -13,6 +13,7 @@ from bot.reading.lexicon import lexicon
 from bot.reading.name_words import is_honorific
 from bot.reading.vocabulary import (
     NOMINATION,
+    PARTICIPATION,
     RIGHT_ADDRESS,
     WITHDRAWAL,
     WRONG_ADDRESS,
@@ -141,33 +142,37 @@ def _replacement_side(sentence: str, position: int) -> bool | None:
     by = _REPLACE_BY.search(words)
     if by:
         return at < by.start()
-    if _REPLACE_TARGET_ONLY.search(words):
-        return _side_of_nomination(words, at)
+    in_place = _REPLACE_TARGET_ONLY.search(words)
+    withdrawal = WITHDRAWAL.search(words)
+    if in_place and withdrawal:
+        # "withdraw X and nominate Y in his place", "X cannot attend; Y will take her
+        # place": before the replacement's own words is the one withdrawn.
+        later = _nomination_after(words, withdrawal.end())
+        return at < min(in_place.start(), later if later is not None else len(words))
     instead = _INSTEAD.search(words)
     if instead:
+        # "Y instead of X"; "instead of X, please register Y".
+        later = _nomination_after(words, instead.end())
+        if later is not None:
+            return instead.start() <= at < later
         return at > instead.start()
     return None
 
 
-# How far after a withdrawal cue a nomination cue still belongs to it ("withdraw the
-# nomination of", "سحب ترشيح"); one further on nominates the replacement.
+# How far after a cue a nomination cue still belongs to it ("withdraw the nomination of",
+# "سحب ترشيح"); one further on nominates the replacement.
 _CUE_JOINED = 8
 
 
-def _side_of_nomination(words: str, at: int) -> bool | None:
-    """ "withdraw X and nominate Y in his place": before the second cue is withdrawn."""
-    withdrawal = WITHDRAWAL.search(words)
-    if not withdrawal:
-        return None
-    later = (
-        m.start()
-        for m in NOMINATION.finditer(words, withdrawal.end())
-        if m.start() > withdrawal.end() + _CUE_JOINED
-    )
-    split = next(later, None)
-    if split is None:
-        return None
-    return withdrawal.start() <= at < split
+def _nomination_after(words: str, position: int) -> int | None:
+    """Where a nomination cue that is not part of the cue ending at ``position`` starts."""
+    starts = [
+        match.start()
+        for cue in (NOMINATION, PARTICIPATION)
+        for match in cue.finditer(words, position)
+        if match.start() > position + _CUE_JOINED
+    ]
+    return min(starts, default=None)
 
 
 def intent(sentence: str, position: int | None, context: Announced) -> bool:

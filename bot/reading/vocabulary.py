@@ -23,9 +23,18 @@ LABELS: dict[str, tuple[str, ...]] = {
 NAME_KINDS = ("name", "name_family_first", "first", "middle", "last")
 
 
+_LABEL_PARTS = re.compile(r"\s*[/／]\s*")
+
+
 def label_kind(text: str) -> str | None:
-    """The kind of a field label or column header, or None if it is not one we know."""
-    return _LABEL_INDEX.get(label_key(text))
+    """The kind of a field label or column header, or None if it is not one we know; a
+    label joining two of one kind ("职务/职称", "Fonction / Poste") is of that kind."""
+    kind = _LABEL_INDEX.get(label_key(text))
+    if kind is None and ("/" in text or "／" in text):
+        kinds = {_LABEL_INDEX.get(label_key(part)) for part in _LABEL_PARTS.split(text)}
+        if len(kinds) == 1:
+            kind = kinds.pop()
+    return kind
 
 
 # A labelled field at the start of a line: "Name: …", "Correo electrónico : …", "姓名：…".

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from bot.access.hooks import settle_access
 from bot.app import Services
 from bot.errors import UserError
 from bot.notify.context import event_view, person
@@ -127,5 +128,7 @@ def decide_participant(
                     context={**context, "recipient_name": name},
                     participant_id=row.id,
                 )
+            # Confirmed after publication: access now; withdrawn or rejected: cancellation.
+            settle_access(services, session, row.event_slug, [row.email])
         session.commit()
         return row
