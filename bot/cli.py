@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from bot.access.commands import access_app
 from bot.console import echo_json, state, table
 from bot.console import output as write_output
 from bot.console import services as build_services
@@ -31,6 +32,7 @@ inbox_app = typer.Typer(no_args_is_help=True, help="The configured inbox.")
 app.add_typer(directory_app, name="directory")
 app.add_typer(db_app, name="db")
 app.add_typer(inbox_app, name="inbox")
+app.add_typer(access_app, name="access")  # bot.access.commands
 
 log = logging.getLogger("nombot")
 

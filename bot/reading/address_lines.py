@@ -80,7 +80,10 @@ def _organization_near(parts: list[str], name_index: int | None, after: str) -> 
     nearby = parts[name_index + 1 :] if name_index is not None else parts[-1:]
     following = _SEGMENT_AFTER.match(after)
     if following:
-        nearby = [*nearby, following.group(1)]
+        # "<mailto:…>, Deputy Director (Risk Assessment), National Biosafety Agency": the
+        # institution may come after a job title.
+        rest = segments(after[following.end(1) :])[:1]
+        nearby = [*nearby, following.group(1), *rest]
     return first_institution(nearby)
 
 

@@ -12,6 +12,7 @@ from bot.reading.candidates import Candidate
 from bot.reading.name_words import POST_NOMINALS, split_honorifics
 from bot.reading.names import normalise_name
 from bot.reading.names_in_text import name_in
+from bot.reading.sentences import given_as_wrong
 from bot.reading.vocabulary import FIELD_LINE, NAME_KINDS, label_kind
 from bot.text import squeeze
 
@@ -57,6 +58,9 @@ def _family_name_last(text: str) -> str:
 
     A family name written in capitals is moved by the name reader itself."""
     title, rest = split_honorifics(POST_NOMINALS.sub("", text))
+    if rest.count(",") == 1:  # "RODRÍGUEZ PÉREZ, María Inés"
+        family, given = (part.strip() for part in rest.split(","))
+        return " ".join(w for w in (title, given, family) if w)
     words = rest.split()
     if len(words) < 2 or any(w.isupper() and len(w) > 1 for w in words):
         return text
@@ -80,10 +84,13 @@ def _with_family_name(fields: dict[str, str]) -> dict[str, str]:
 
 
 def _addresses_in(*texts: str) -> list[str]:
+    """The addresses of a field, without one it gives as wrong ("X (а не Y)")."""
     addresses = []
     for text in texts:
         fixed, _ = deobfuscate(text)
-        addresses.extend(f.address for f in find_addresses(fixed))
+        addresses.extend(
+            f.address for f in find_addresses(fixed) if not given_as_wrong(fixed, f.start, f.end)
+        )
     return addresses
 
 
