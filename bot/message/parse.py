@@ -25,6 +25,8 @@ from bot.vocab import Warning, WarningCode
 
 logging.getLogger("mailparser").setLevel(logging.ERROR)
 DETACHED_HEADER = "X-Nombot-Detached"
+# How much of the first text part is kept apart (the language of a robot's own words).
+ROBOT_SAMPLE = 5000
 DETACH_ABOVE = 256 * 1024  # larger MIME parts never go through the parser
 _BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"\r\n]{1,200}))', re.I)
 
@@ -62,6 +64,8 @@ class ParsedMail:
     html: str
     attachments: list[Attachment] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
+    # The first text part: a delivery report's human-readable words, before its fields.
+    first_text: str = ""
     warnings: list[Warning] = field(default_factory=list)
 
     def header(self, name: str) -> str:
@@ -343,5 +347,6 @@ def parse_mail(raw: bytes, limits: LimitsConfig | None = None) -> ParsedMail:
         html="\n".join(htmls)[: limits.max_text_chars * 4],
         attachments=attachments,
         defects=defects,
+        first_text=(texts[0] if texts else "")[:ROBOT_SAMPLE],
         warnings=warnings,
     )

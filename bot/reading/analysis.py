@@ -152,7 +152,9 @@ def _as_robot(
     """A bounce or an automatic reply: its kind, the bounced addresses, delays as warnings."""
     result.kind, result.robot_reason, result.bounced = Kind(robot.kind), robot.reason, robot.bounced
     result.warnings += [Warning(WarningCode.DELIVERY_DELAYED, a, a) for a in robot.delayed]
-    sample = f"{mail.subject}\n{mail.text[:ROBOT_LANGUAGE_SAMPLE]}"
+    # A report's own words, not the fields of its delivery status or the returned message.
+    own_words = mail.first_text or mail.text[:ROBOT_LANGUAGE_SAMPLE]
+    sample = f"{mail.subject}\n{own_words}"
     result.language = detect_language(sample, context.default_language)
     return result
 
