@@ -138,4 +138,3 @@ class Invitation:
 
     def ics(self, method: Method) -> bytes:
         return self.calendar(method).to_ical()
-

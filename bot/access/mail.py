@@ -44,8 +44,10 @@ def reachable(services: Services, row: Participant) -> bool:
 
 
 def needs_access(services: Services, row: Participant) -> bool:
-    return row.status == ParticipantStatus.CONFIRMED and reachable(services, row) and (
-        not access_live(row)
+    return (
+        row.status == ParticipantStatus.CONFIRMED
+        and reachable(services, row)
+        and (not access_live(row))
     )
 
 

@@ -98,9 +98,7 @@ def mark_published(session: Session, event: Event) -> tuple[datetime, bool]:
 def settle_event(session: Session, kit: AccessKit, report: Settled) -> Settled:
     """Queue what every participant of a published event is owed (access or cancellation)."""
     rows = session.exec(
-        select(Participant)
-        .where(Participant.event_slug == kit.event.slug)
-        .order_by(Participant.id)
+        select(Participant).where(Participant.event_slug == kit.event.slug).order_by(Participant.id)
     ).all()
     for row in rows:
         done = settle(session, kit, row)

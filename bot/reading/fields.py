@@ -94,13 +94,13 @@ def _addresses_in(*texts: str) -> list[str]:
     return addresses
 
 
-def _name_field(raw_name: str | None) -> tuple[str | None, str | None]:
+def _name_field(raw_name: str | None, degrees: bool = True) -> tuple[str | None, str | None]:
     """(name, honorific) from a name field, which may also hold the address."""
     if not raw_name:
         return None, None
     if "@" in raw_name:
         raw_name = _ADDRESS_IN_NAME.sub("", raw_name)
-    name, honorific = normalise_name(raw_name) if raw_name else (None, None)
+    name, honorific = normalise_name(raw_name, degrees=degrees) if raw_name else (None, None)
     if raw_name and not name:
         name, honorific = name_in(raw_name)
     return name, honorific
@@ -115,7 +115,8 @@ def from_fields(
     # An address written in the name field counts only when no e-mail field gives one
     # ("Nombre: Dra. Carmen Villalba (asistente: jose.mora@…)").
     addresses = _addresses_in(fields.get("email", "")) or _addresses_in(raw_name or "")
-    name, honorific = _name_field(raw_name)
+    # A family-name column is a name only ("ONDO MBA"): no degree is taken off its end.
+    name, honorific = _name_field(raw_name, degrees="last" not in fields)
     title = (
         honorific
         or _clean_value(fields.get("title", ""))

@@ -54,12 +54,12 @@ def _has_letters_only(token: str) -> bool:
     return all(c.isalpha() or c in "-'’." for c in token)
 
 
-def _without_decoration(raw: str) -> str:
+def _without_decoration(raw: str, degrees: bool = True) -> str:
     """The name as written, without a trailing note, edge punctuation or post-nominals."""
     text = native_form(unicodedata.normalize("NFC", raw), is_honorific)
     text = _TRAILING_NOTE.sub("", _SPACES.sub(" ", text))
     text = text.strip().strip(_TOKEN_EDGE + " ").strip()
-    return POST_NOMINALS.sub("", text).strip(" ,")
+    return (POST_NOMINALS.sub("", text) if degrees else text).strip(" ,")
 
 
 def _given_name_first(text: str) -> str:
@@ -132,14 +132,16 @@ def _lower_particles(tokens: list[str], upper: list[bool]) -> list[str]:
     return tokens
 
 
-def normalise_name(raw: str | None, display_name: bool = False) -> tuple[str | None, str | None]:
+def normalise_name(
+    raw: str | None, display_name: bool = False, degrees: bool = True
+) -> tuple[str | None, str | None]:
     """(name, honorific) from a name as written; name is None when nothing name-like is left.
 
     ``display_name`` allows the ``Family, Given`` form used in address headers.
     """
     if not raw:
         return None, None
-    text = _without_decoration(raw)
+    text = _without_decoration(raw, degrees)
     if display_name:
         text = _given_name_first(text)
     title, text = split_honorifics(" ".join(_without_leading_articles(text.split())))
