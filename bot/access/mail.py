@@ -47,7 +47,7 @@ def needs_access(services: Services, row: Participant) -> bool:
     return (
         row.status == ParticipantStatus.CONFIRMED
         and reachable(services, row)
-        and (not access_live(row))
+        and not access_live(row)
     )
 
 

@@ -39,7 +39,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         (
             "nomination", "participation", "withdrawal", "self_nomination",
             "nominees_in_copy", "for_information", "contact", "wrong_address",
-            "right_address", "greeting", "auto_reply",
+            "right_address", "greeting", "auto_reply", "letterhead",
         ),
         PATTERNS,
     ),

@@ -16,6 +16,7 @@ from bot.reading.addresses import Found, deobfuscate, find_addresses
 from bot.reading.candidates import GIVEN_AS_WRONG, Candidate, Reading
 from bot.reading.fields import PERSON_FIELDS, from_fields, split_fields
 from bot.reading.lexicon import accent_blind, lexicon
+from bot.reading.name_words import split_honorifics
 from bot.reading.names_in_text import (
     LIST_MARKER,
     name_in,
@@ -37,6 +38,7 @@ from bot.reading.vocabulary import (
     CONTACT,
     FOR_INFORMATION,
     GREETING,
+    LETTERHEAD,
     NAME_KINDS,
     NOMINATION,
     WITHDRAWAL,
@@ -66,6 +68,10 @@ def read_table(table: Table, source: str) -> Reading:
         reading.candidates.extend(row.candidates)
         reading.obfuscated |= row.obfuscated
     return reading
+
+
+# The separators of a "Name - Position - Institution - address" line.
+_DASHES = re.compile(r"\s[-–—]\s")
 
 
 class _LineReader:
@@ -170,17 +176,28 @@ class _LineReader:
         announced = announced_by(folded(text))
         if announced:
             self.announced = announced
-        if LIST_MARKER.match(text):
+        if LIST_MARKER.match(text) or self._like_the_line_before(text):
             self._listed_name(text)
         else:
             self._names_in_sentences(text, with_withdrawals=True)
         self._remember(text, used=False)
 
+    def _like_the_line_before(self, text: str) -> bool:
+        """ "Dr Ioane Aleni - Lecturer - University - (email to follow)" under lines of the
+        same dashed shape that each gave a nominee: one more of the list, without address."""
+        dashes = len(_DASHES.findall(text))
+        return (
+            dashes >= 2
+            and self.previous_used
+            and len(_DASHES.findall(self.previous_text)) == dashes
+            and bool(split_honorifics(text)[0])
+        )
+
     def _listed_name(self, text: str) -> None:
         """A list item naming a person (not an institution) without an address."""
         name, title = name_in(text)
         item_text = strip_list_marker(text)
-        if not name or names_institution(item_text.split(",")[0]):
+        if not name or names_institution((segments(item_text) or [item_text])[0]):
             return
         item = Candidate(
             None, name=name, title=title, source=self.source, listed=True, line=text, shape="list"
@@ -212,9 +229,13 @@ class _LineReader:
             )
             candidate.obfuscated = flagged
             candidate.listed = listed
-            if not candidate.name and len(found) == 1:
+            if not candidate.name and LETTERHEAD.search(folded(line)):
+                # "… Tel. (017) 200-66-91. E-mail: ministry@…": a letterhead, no one's own.
+                candidate.excluded = "an organisation's contact line"
+            elif not candidate.name and len(found) == 1:
                 self._name_from_line_before(candidate)
-            self._judge_by_sentence(candidate, line, item)
+            if not candidate.excluded:
+                self._judge_by_sentence(candidate, line, item)
             self.reading.candidates.append(candidate)
         self._name_after_addresses(line, found)
         self._names_in_sentences(text, with_withdrawals=False)

@@ -69,6 +69,8 @@ CONTACT = _cue("contact")
 WRONG_ADDRESS = _cue("wrong_address")
 RIGHT_ADDRESS = _cue("right_address")
 AUTO_REPLY = _cue("auto_reply")
+# Words of a letterhead or signature contact line: telephone, fax, post-office box.
+LETTERHEAD = _cue("letterhead")
 GREETING = re.compile(r"^\s*(?:" + _LEXICON.alternation("cues", "greeting") + ")", re.I)
 
 

@@ -141,17 +141,17 @@ class Lease:
     def _insert_if_absent(self, connection: Connection, values: dict) -> int:
         row = {"name": self.name, **values}
         dialect = connection.dialect.name
-        if dialect == "postgresql":
+        if dialect == "postgresql":  # psycopg gives no row count here: ask for the row
             statement = postgresql_insert(_TABLE).values(**row).on_conflict_do_nothing()
-        elif dialect == "sqlite":
+            return int(connection.execute(statement.returning(_TABLE.c.name)).first() is not None)
+        if dialect == "sqlite":  # the count of changed rows, on any SQLite version
             statement = sqlite_insert(_TABLE).values(**row).on_conflict_do_nothing()
-        else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-            try:
-                with connection.begin_nested():
-                    return connection.execute(insert(_TABLE).values(**row)).rowcount
-            except IntegrityError:
-                return 0
-        return connection.execute(statement).rowcount
+            return connection.execute(statement).rowcount
+        try:  # pragma: no cover - only SQLite and PostgreSQL are supported
+            with connection.begin_nested():
+                return connection.execute(insert(_TABLE).values(**row)).rowcount
+        except IntegrityError:
+            return 0
 
     def _take_over(self, stale: LeaseInfo) -> bool:
         """Replace exactly the holder seen dead: a contender that got there first wins."""
