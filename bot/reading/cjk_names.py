@@ -15,8 +15,18 @@ _NAME_LENGTHS = (3, 2, 4)
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
 
 
+# The middle dot of a name written in Chinese characters from another language ("巴奈·古拉斯").
+_NAME_DOTS = "·・•‧"
+
+
 def is_cjk_name(word: str) -> bool:
-    """Two to four characters opening with a known family name."""
+    """Two to four characters opening with a known family name; or parts joined by a middle
+    dot, as Chinese writes indigenous and foreign names ("巴奈·古拉斯", "约翰·史密斯")."""
+    dotted = (
+        [p for p in re.split(f"[{_NAME_DOTS}]", word)] if any(d in word for d in _NAME_DOTS) else []
+    )
+    if dotted:
+        return 2 <= len(dotted) <= 3 and all(is_cjk_word(p) and 1 <= len(p) <= 6 for p in dotted)
     if not is_cjk_word(word) or not 2 <= len(word) <= 4:
         return False
     pieces = (word[i:j] for i in range(len(word)) for j in range(i + 2, len(word) + 1))
