@@ -27,6 +27,7 @@ from bot.store.lease import Lease, LeaseInfo, holder_id
 from bot.store.models import RunnerLease
 from tests.conftest import DATA, ROOT, Bot, bot_env, write_config
 
+ON_TIME = datetime(2025, 7, 9, 12, 0, tzinfo=UTC)  # before the deadline of rules/events
 LEASE_SECONDS = 3  # the smallest the configuration allows: renewed every second
 
 
@@ -205,10 +206,12 @@ def scheduler_bot(folder: Path, inbox: Path, database_url: str, rules_dir: Path,
 
 
 def _deliver(inbox: Path, name: str) -> None:
-    """Drop a message into the Maildir's new/ as a mail server would."""
+    """Drop a message into the Maildir's new/ as received before the event's deadline."""
     for sub in ("new", "cur", "tmp"):
         (inbox / sub).mkdir(parents=True, exist_ok=True)
-    (inbox / "new" / f"{time.time_ns()}.test").write_bytes((DATA / "e2e" / name).read_bytes())
+    target = inbox / "new" / f"{time.time_ns()}.test"
+    target.write_bytes((DATA / "e2e" / name).read_bytes())
+    os.utime(target, (ON_TIME.timestamp(), ON_TIME.timestamp()))  # the receipt time
 
 
 def test_a_second_run_told_to_exit_names_the_holder_and_fails(tmp_path, database_url, rules_dir):

@@ -73,3 +73,16 @@ def test_a_position_in_the_name_field_is_a_title_not_a_name():
     assert from_fields(fields, "body", "row") == [
         Candidate("d@x.org", title="Director", listed=True, line="row", shape="block")
     ]
+
+
+def test_a_family_name_column_keeps_a_word_that_looks_like_a_degree():
+    [candidate] = from_fields(
+        {"first": "Paul-Henri", "last": "ONDO MBA", "email": "phondomba@uob.ga"}, "html", ""
+    )
+    assert candidate.name == "Paul-Henri Ondo Mba"
+    [candidate] = from_fields(
+        {"name_family_first": "RODRÍGUEZ PÉREZ, María Inés", "email": "m@ambiente.gub.uy"},
+        "html",
+        "",
+    )
+    assert candidate.name == "María Inés Rodríguez Pérez"

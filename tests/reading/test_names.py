@@ -94,3 +94,10 @@ def test_russian_names_written_family_name_first_are_turned_round():
     assert normalise_name("Гарипов Ильдар Рашитович")[0] == "Ильдар Рашитович Гарипов"
     assert normalise_name("Мария Николаевна Бодруг")[0] == "Мария Николаевна Бодруг"
     assert normalise_name("Марина Ким")[0] == "Марина Ким"
+
+
+def test_a_chinese_name_with_a_middle_dot_is_a_name():
+    from bot.reading.cjk_names import is_cjk_name
+
+    assert is_cjk_name("巴奈·古拉斯") and is_cjk_name("约翰·史密斯")
+    assert not is_cjk_name("生态环境部·自然生态保护司")

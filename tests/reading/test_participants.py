@@ -207,3 +207,52 @@ def test_a_table_without_header_is_read_row_by_row_and_keeps_only_addresses():
 
 def test_punctuation_after_for_is_not_a_name():
     assert read(["We nominate jane@kephis.go.ke for , ; ,"])[0] == [{"email": "jane@kephis.go.ke"}]
+
+
+def test_a_letterhead_contact_line_is_no_nominee():
+    """ "ул. …, г. Минск. Тел. … E-mail: ministry@…" under the ministry's name in capitals."""
+    reading = read_lines(
+        [
+            "РЕСПУБЛИКИ БЕЛАРУСЬ",
+            "ул. Коллекторная, 10, г. Минск. Тел. (017) 200-66-91. E-mail: minpriroda@belpak.by",
+        ],
+        "body",
+    )
+    [candidate] = reading.candidates
+    assert candidate.excluded and not candidate.name
+
+
+def test_a_titled_line_shaped_like_the_list_above_is_a_nominee_without_address():
+    reading = read_lines(
+        [
+            "Ms Losa Faamausili - Senior Officer - Ministry of Agriculture - losa@maf.gov.ws",
+            "Dr Ioane Aleni - Lecturer - National University of Samoa - (email to follow)",
+        ],
+        "body",
+    )
+    assert [c.name for c in reading.names_without_address] == ["Ioane Aleni"]
+    assert reading.candidates[0].organization == "Ministry of Agriculture"
+
+
+def test_a_sentence_naming_someone_copied_is_not_a_list_item():
+    reading = read_lines(
+        [
+            "Ms Losa Faamausili - Senior Officer - Ministry of Agriculture - losa@maf.gov.ws",
+            "Ms. Angelita M. Cruz, CBD National Focal Point, is copied for her information.",
+        ],
+        "body",
+    )
+    assert reading.names_without_address == []
+
+
+def test_an_address_a_field_gives_as_wrong_is_left_out():
+    reading = read_lines(
+        [
+            "Участница: г-жа Лилия Гараева",
+            "Правильный адрес: liliya.garaeva@kpfu.ru (а не liliya.garayeva@kpfu.ru)",
+        ],
+        "body",
+    )
+    assert [(c.email, c.name, c.title) for c in reading.candidates] == [
+        ("liliya.garaeva@kpfu.ru", "Лилия Гараева", "г-жа")
+    ]

@@ -47,3 +47,19 @@ def test_without_a_replacement_the_words_and_then_the_announced_intent_decide():
     assert intent("Jane Mwangi, KEPHIS", None, "withdraw") is True
     assert intent("We nominate Jane", None, "withdraw") is False
     assert intent("Jane Mwangi, KEPHIS", None, "add") is False
+
+
+def test_a_replacement_withdraws_the_one_replaced_whichever_comes_first():
+    """ "instead of X, please register Y"; "X cannot attend; Y will take her place"."""
+    line = (
+        "En lugar de la Lic. Martha Urbina (murbina@marena.gob.ni), quien no podrá participar, "
+        "favor inscribir al Lic. Byron Lacayo, correo: blacayo@marena.gob.ni."
+    )
+    assert intent(line, line.index("murbina"), None) is True
+    assert intent(line, line.index("blacayo@"), None) is False
+    line = (
+        "السيدة دلال العتيبي (dalal@epa.org.kw) لن تتمكن من المشاركة، وسيحل محلها المهندس "
+        "يوسف الرشيدي <y.alrashidi@epa.org.kw>"
+    )
+    assert intent(line, line.index("dalal@"), None) is True
+    assert intent(line, line.index("y.alrashidi"), None) is False

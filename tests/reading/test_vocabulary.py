@@ -78,3 +78,11 @@ def test_cues_match_accent_folded_text(cue, text, found):
 
 def test_folding_removes_accents_and_case():
     assert folded("Désignation ÉLÈVE ñ") == "designation eleve n"
+
+
+def test_a_label_joining_two_of_one_kind_is_of_that_kind():
+    from bot.reading.vocabulary import label_kind
+
+    assert label_kind("职务/职称") == "position"
+    assert label_kind("Fonction / Poste") == "position"
+    assert label_kind("Nom/Prénom") is None  # two kinds: not one field
