@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -109,10 +110,24 @@ def run_job(runner_id: str, task: str) -> None:
     TASKS[task](runner)
 
 
+class StoredJobScheduler(BackgroundScheduler):
+    """A BackgroundScheduler that makes no pass over the jobs once shut down.
+
+    APScheduler 3.11 wakes its thread for one last ``_process_jobs`` after ``shutdown()``
+    (agronholm/apscheduler#985): a job due at that moment fails to reach the stopped
+    executor, yet its next run time is advanced in the store — a persisted run lost.
+    """
+
+    def _process_jobs(self) -> float | None:
+        if self.state == STATE_STOPPED:
+            return None
+        return super()._process_jobs()
+
+
 def build_scheduler(config: Config) -> BackgroundScheduler:
     """A scheduler whose jobs live in the bot's database (its own engine and table)."""
     store = SQLAlchemyJobStore(engine=make_engine(config.database_url), tablename=JOBS_TABLE)
-    return BackgroundScheduler(
+    return StoredJobScheduler(
         jobstores={"default": store},
         timezone=UTC,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},

@@ -135,10 +135,11 @@ def _row_begins(lines: list[str], index: int) -> int:
 
 
 def _row_after_gap(lines: list[str], index: int) -> bool:
-    """A blank line inside the table: the next line is a row with an address (layout
-    text puts blank lines between rows)."""
+    """A blank line inside the table: the next line is a row with an address, in columns
+    (layout text puts blank lines between rows)."""
     following = lines[index + 1] if index + 1 < len(lines) else ""
-    return bool(following.strip()) and bool(_ADDRESS.search(following))
+    # ... in columns, as a row is: a sentence with an address after the table is not one.
+    return bool(_ADDRESS.search(following)) and len(_chunks(following)) >= 2
 
 
 def column_tables(lines: list[str]) -> list[Line]:

@@ -8,6 +8,7 @@ says the nominees are copied. Names without an address are kept unless they name
 already kept.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from bot.message.parse import ParsedMail
@@ -16,7 +17,7 @@ from bot.reading.candidates import Candidate
 from bot.reading.context import AnalysisContext
 from bot.reading.gathering import Gathered, addresses_in_header
 from bot.reading.names import name_from_display, same_person
-from bot.reading.vocabulary import FOR_INFORMATION, NOMINEES_IN_COPY, folded
+from bot.reading.vocabulary import FOR_INFORMATION, LETTERHEAD, NOMINEES_IN_COPY, folded
 from bot.reading.zones import Segment
 
 MAX_COPIED_RECIPIENTS = 200
@@ -43,6 +44,11 @@ def _is_forwarded_author(address: str, segment: Segment) -> bool:
     return any(a == address for _, a in addresses_in_header(segment.header.get("from", "")))
 
 
+def _signature_contact(candidate: Candidate) -> bool:
+    """A labelled contact line (telephone and e-mail) under a name, as signatures have."""
+    return candidate.shape == "line" and bool(LETTERHEAD.search(folded(candidate.line)))
+
+
 def _may_be_nominee(
     candidate: Candidate,
     segment: Segment | None,
@@ -56,7 +62,9 @@ def _may_be_nominee(
     if is_role_address(address) and not (candidate.shape in ("table", "block") and candidate.name):
         return False  # an organisation's mailbox, not in a person's row or fields
     if address == mail.from_email:
-        return candidate.listed or self_nominated
+        # The sender among the people listed (a table row, fields of their own), not their
+        # signature's "Tel: … | Email: …" under their name.
+        return self_nominated or (candidate.listed and not _signature_contact(candidate))
     # The forwarded mail's author, mentioned in passing, is not a nominee.
     return segment is None or candidate.listed or not _is_forwarded_author(address, segment)
 
@@ -97,9 +105,16 @@ def _copied_for_information(
     return any(
         address in line.lower()
         or (person and (same_person(person, line) or _family_name_in(person, line)))
-        or (not person and len(shown) > 3 and shown in folded(line))
+        or (not person and len(shown) > 3 and _words_in(shown, folded(line)))
         for line in info_lines
     )
+
+
+def _words_in(shown: str, line: str) -> bool:
+    """Every word of a mailbox's display name in the line ("Director NBC" in "The Director,
+    NBC, is copied for information")."""
+    words = set(re.findall(r"\w+", shown))
+    return bool(words) and words <= set(re.findall(r"\w+", line))
 
 
 def _family_name_in(person: str, line: str) -> bool:
