@@ -47,6 +47,12 @@ _REPLACE_TARGET_ONLY = _LEXICON.pattern("sentences", "in_place", end=True)
 _INSTEAD = _LEXICON.pattern("sentences", "instead", end=True)
 
 
+# "instead of" written right before an address: that address is replaced by another.
+_INSTEAD_BEFORE = re.compile(
+    "(?:" + _LEXICON.alternation("sentences", "instead", end=True) + r")\W*$"
+)
+
+
 def _is_abbreviation(word: str) -> bool:
     """Whether a word before a period is "Dr", "Mme", an initial or "No", not a sentence end."""
     return is_honorific(word + ".") or len(word) == 1 or word.lower() in _ABBREVIATED_WORDS
@@ -116,9 +122,13 @@ def clause_at(line: str, start: int, end: int) -> str:
 
 
 def given_as_wrong(line: str, start: int, end: int) -> bool:
-    """Whether the clause around an address says it is wrong (and not that it is right)."""
+    """Whether the clause around an address says it is wrong (and not that it is right),
+    or the address is the one replaced in "use NEW instead of OLD"."""
     words = folded(clause_at(line, start, end))
-    return bool(WRONG_ADDRESS.search(words)) and not RIGHT_ADDRESS.search(words)
+    if WRONG_ADDRESS.search(words) and not RIGHT_ADDRESS.search(words):
+        return True
+    before, _ = fold_with_offsets(line[max(0, start - 40) : start])
+    return bool(_INSTEAD_BEFORE.search(before))
 
 
 def says_withdraw(words: str) -> bool:

@@ -84,9 +84,12 @@ class LeaseInfo:
     acquired_at: datetime
     expires_at: datetime
 
+    @property
+    def until(self) -> str:
+        return self.expires_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
     def describe(self) -> str:
-        until = self.expires_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-        return f"the {self.name} lease is held by {self.holder} until {until}"
+        return f"the {self.name} lease is held by {self.holder} until {self.until}"
 
 
 class Lease:
@@ -240,8 +243,8 @@ class LeaseKeeper(threading.Thread):
         except Exception:
             current = None
         if current is None:
-            return "it was removed from the database"
-        return f"{current.describe()}"
+            return "its row was deleted"
+        return f"{current.holder} holds it until {current.until}"
 
     def stop(self) -> None:
         self.halt.set()
