@@ -285,6 +285,33 @@ def test_a_second_run_told_to_wait_takes_over_when_the_first_ends(
         engine.dispose()
 
 
+def test_a_runner_whose_lease_is_taken_stops_its_jobs_and_fails(tmp_path, database_url, rules_dir):
+    bot = scheduler_bot(tmp_path / "bot", tmp_path / "inbox", database_url, rules_dir)
+    running = Running(bot)
+    engine = create_engine(load_config(bot.config).database_url)
+    try:
+        running.wait_for("nombot running")
+        # What another process does once the lease has expired (say the holder stalled),
+        # in one statement so that no renewal comes in between.
+        thief = Lease(engine, holder="elsewhere.example.org:1:0badc0de", seconds=3600)
+        with engine.begin() as connection:
+            connection.execute(
+                RunnerLease.__table__.update().values(  # type: ignore[attr-defined]
+                    holder=thief.holder, expires_at=datetime.now(UTC) + timedelta(hours=1)
+                )
+            )
+        code = running.process.wait(timeout=60)
+    finally:
+        running.stop(signal.SIGKILL)
+    assert code == 1, running.output
+    [lost] = running.matching("nombot: error: lost the scheduler lease")
+    assert "elsewhere.example.org:1:0badc0de holds it until" in lost, lost
+    assert "stopping" in running.output
+    current = thief.current()
+    assert current is not None and current.holder == thief.holder  # not released by the loser
+    engine.dispose()
+
+
 # -- persistent jobs ----------------------------------------------------------------------
 
 
