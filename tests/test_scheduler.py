@@ -63,7 +63,7 @@ def _expired(lease: Lease) -> bool:
 
 
 def test_one_contender_holds_the_lease_until_it_expires_or_is_released(engine):
-    first, second = Lease(engine, seconds=1), Lease(engine, seconds=1)
+    first, second = Lease(engine, seconds=30), Lease(engine, seconds=30)
     assert first.acquire()
     assert not second.acquire()
     held = second.current()
@@ -75,6 +75,8 @@ def test_one_contender_holds_the_lease_until_it_expires_or_is_released(engine):
     assert renewed is not None and renewed.expires_at > held.expires_at
     assert renewed.acquired_at == held.acquired_at
 
+    first.seconds = 0.5  # its next renewal is a short one: let it run out
+    assert first.renew()
     _wait(lambda: _expired(first), 10, "the lease to expire")
     assert second.acquire()
     assert not first.renew()  # lost: the holder must stop its jobs

@@ -37,6 +37,14 @@ def publish_command(
         f"{slug}: access {state}; {len(report.access)} access mail(s){cancelled} queued "
         "(sent at the next outbox flush)"
     )
+    for address, why in list(report.failed.items())[:MAX_LISTED]:
+        typer.echo(f"warning: no access mail for {address}: {why}", err=True)
+    if report.failed:
+        typer.echo(
+            f"warning: {len(report.failed)} participant(s) still without access mail; fix the "
+            "cause and publish again (or let the dispatch job retry)",
+            err=True,
+        )
 
 
 def _event_with_access(services, slug: str | None) -> str:

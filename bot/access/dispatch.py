@@ -74,6 +74,8 @@ def dispatch_access(services: Services, now: datetime | None = None) -> Dispatch
             report.errors[event.slug] = f"{type(exc).__name__}: {exc}"
             continue
         report.events.append(settled)
+        if settled.failed:
+            report.errors[event.slug] = f"{len(settled.failed)} participant(s) not mailed"
         if settled.newly_published or settled.access or settled.cancelled:
             log.info(
                 "access %s: %s%d access mail(s), %d cancellation(s) queued",

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, select
 
-from bot.access.mail import AccessKit, queue_access, readdressed, settle
+from bot.access.mail import AccessKit, settle_safely
 from bot.access.publish import check_access, published_at
 from bot.app import Services
 from bot.errors import UserError
@@ -45,12 +45,6 @@ def settle_access(
             Participant.event_slug == event_slug, Participant.email.in_(wanted)
         )
     ).all()
-    queued = []
-    for row in rows:
-        if readdressed(session, row):  # an address corrected: the new one gets a copy
-            done = Template.ACCESS if queue_access(session, kit, row, resend=True) else None
-        else:
-            done = settle(session, kit, row)
-        if done is not None:
-            queued.append(done)
-    return queued
+    failures: dict[str, str] = {}
+    queued = [settle_safely(session, kit, row, failures, readdress=True) for row in rows]
+    return [template for template in queued if template is not None]

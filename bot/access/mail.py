@@ -11,11 +11,13 @@ live access gets the access mail, a withdrawn or rejected one with live access g
 cancellation. Undeliverable addresses and the secretariat's own get nothing.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parseaddr
 
 from sqlalchemy import func, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
 from bot.access.calendar import Invitation, Method, Party, sittings
@@ -28,6 +30,7 @@ from bot.policy.events import Event
 from bot.store.models import AccessLink, OutboxMail, Participant, utcnow
 from bot.vocab import Flag, ParticipantStatus, Template
 
+log = logging.getLogger(__name__)
 ACCESS_TEMPLATES = (Template.ACCESS, Template.ACCESS_CANCELLED)
 LEAVING_STATUSES = (ParticipantStatus.WITHDRAWN, ParticipantStatus.REJECTED)
 
@@ -133,14 +136,16 @@ def session_views(event: Event) -> list[dict]:
     return views
 
 
-def _compose(
+def _render(
     session: Session,
     kit: AccessKit,
     row: Participant,
     template: Template,
     method: Method,
 ) -> OutboxMail:
-    """Render the mail in the nominator's language, attach the invitation, add the row."""
+    """The outbox row of the mail in the nominator's language with its invitation attached.
+
+    Only reads: rendered before the claim, so a failure here leaves nothing written."""
     services, event = kit.services, kit.event
     writer = services.writer
     language = writer.language_for(template, *nominator_languages(session, row, event))
@@ -179,7 +184,7 @@ def _compose(
     # first part: say the language on the message itself again.
     del message["Content-Language"]
     message["Content-Language"] = language
-    outbox = OutboxMail(
+    return OutboxMail(
         template=template,
         to_email=row.email,
         subject=rendered.subject,
@@ -188,8 +193,6 @@ def _compose(
         participant_id=row.id,
         data=rendered.data,
     )
-    session.add(outbox)
-    return outbox
 
 
 def queue_access(
@@ -208,20 +211,24 @@ def queue_access(
         return None
     if not resend and access_live(row):
         return None
+    mail = _render(session, kit, row, Template.ACCESS, Method.REQUEST)
     confirmed = Participant.status == ParticipantStatus.CONFIRMED
     if not _claim(session, row, "access_sent_at", [confirmed]):
         return None
-    return _compose(session, kit, row, Template.ACCESS, Method.REQUEST)
+    session.add(mail)
+    return mail
 
 
 def queue_cancellation(session: Session, kit: AccessKit, row: Participant) -> OutboxMail | None:
     """Queue the cancellation of ``row``'s live access and set ``access_cancelled_at``."""
     if not needs_cancellation(kit.services, row):
         return None
+    mail = _render(session, kit, row, Template.ACCESS_CANCELLED, Method.CANCEL)
     sent = row.access_sent_at
     if not _claim(session, row, "access_cancelled_at", [Participant.access_sent_at == sent]):
         return None
-    return _compose(session, kit, row, Template.ACCESS_CANCELLED, Method.CANCEL)
+    session.add(mail)
+    return mail
 
 
 def readdressed(session: Session, row: Participant) -> bool:
@@ -237,10 +244,37 @@ def readdressed(session: Session, row: Participant) -> bool:
     return last is not None and last != row.email
 
 
-def settle(session: Session, kit: AccessKit, row: Participant) -> Template | None:
-    """Bring one participant of a published event in line: access or cancellation."""
+def settle(
+    session: Session, kit: AccessKit, row: Participant, *, readdress: bool = False
+) -> Template | None:
+    """Bring one participant of a published event in line: access or cancellation (and,
+    with ``readdress``, a copy to an address corrected since the access was mailed)."""
+    if readdress and readdressed(session, row):
+        return Template.ACCESS if queue_access(session, kit, row, resend=True) else None
     if needs_access(kit.services, row) and queue_access(session, kit, row):
         return Template.ACCESS
     if needs_cancellation(kit.services, row) and queue_cancellation(session, kit, row):
         return Template.ACCESS_CANCELLED
     return None
+
+
+def settle_safely(
+    session: Session,
+    kit: AccessKit,
+    row: Participant,
+    failures: dict[str, str],
+    *,
+    readdress: bool = False,
+) -> Template | None:
+    """``settle``, but a mail that cannot be rendered (an unreadable instructions file, a
+    broken site template) is logged and noted in ``failures`` instead of undoing the
+    caller's transaction: nothing was written for it, so a later run tries again.
+    Database errors still propagate: the transaction is lost with them."""
+    try:
+        return settle(session, kit, row, readdress=readdress)
+    except SQLAlchemyError:
+        raise
+    except Exception as exc:
+        log.exception("access mail for %s (%s) not queued", row.email, kit.event.slug)
+        failures[row.email] = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        return None

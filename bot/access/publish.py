@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from bot.access.mail import AccessKit, settle
+from bot.access.mail import AccessKit, settle_safely
 from bot.app import Services
 from bot.errors import ConfigError, UserError
 from bot.policy.events import Event
@@ -32,6 +32,7 @@ class Settled:
     newly_published: bool = False
     access: list[str] = field(default_factory=list)  # addresses sent their access
     cancelled: list[str] = field(default_factory=list)  # addresses sent a cancellation
+    failed: dict[str, str] = field(default_factory=dict)  # address -> why nothing was queued
 
 
 def valid_url(url: str | None) -> bool:
@@ -101,7 +102,7 @@ def settle_event(session: Session, kit: AccessKit, report: Settled) -> Settled:
         select(Participant).where(Participant.event_slug == kit.event.slug).order_by(Participant.id)
     ).all()
     for row in rows:
-        done = settle(session, kit, row)
+        done = settle_safely(session, kit, row, report.failed)
         if done == Template.ACCESS:
             report.access.append(row.email)
         elif done == Template.ACCESS_CANCELLED:

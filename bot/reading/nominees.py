@@ -119,8 +119,9 @@ def _words_in(shown: str, line: str) -> bool:
 
 def _family_name_in(person: str, line: str) -> bool:
     """The person's family name among the line's words ("для сведения Н. Абенову")."""
-    family = person.split()[-1]
-    return len(family) > 2 and any(same_person(family, word) for word in line.split())
+    names = [w for w in person.split() if len(w) > 2 and "." not in w]  # not initials
+    family = names[-1] if names else ""
+    return bool(family) and any(same_person(family, word) for word in line.split())
 
 
 def copy_nominees(
@@ -130,7 +131,13 @@ def copy_nominees(
     if not NOMINEES_IN_COPY.search(folded(own_text)):
         return []
     info_lines = [line for line in own_text.splitlines() if FOR_INFORMATION.search(folded(line))]
-    named = [c for c in names_only if c.name]
+    # Names written in the text say which copied recipients are nominees, unless the text
+    # names them as copied for information ("… except Mr Tkachenko, copied for information").
+    named = [
+        c
+        for c in names_only
+        if c.name and not any(_family_name_in(c.name, line) for line in info_lines)
+    ]
     chosen = []
     for display, address in _copy_recipients(mail, context)[:MAX_COPIED_RECIPIENTS]:
         person, title = name_from_display(display)
@@ -189,6 +196,13 @@ def _nominated_before(candidate: Candidate, history: list[str]) -> bool:
     return any(same_person(candidate.name, line) for line in history)
 
 
+def _copied(candidate: Candidate, mail: ParsedMail) -> bool:
+    """A name written without address that a copied recipient bears: known by address."""
+    return any(
+        same_person(candidate.name, name_from_display(display)[0]) for display, _ in mail.cc
+    )
+
+
 def choose_nominees(
     mail: ParsedMail, gathered: Gathered, context: AnalysisContext, self_nominated: bool
 ) -> Nominees:
@@ -207,6 +221,7 @@ def choose_nominees(
             gathered.names_only, chosen.kept, mail, self_nominated
         )
         if not _nominated_before(candidate, gathered.history)
+        and not _copied(candidate, mail)
     ]
     chosen.withdrawn_names = _withdrawn_names(gathered, chosen)
     return chosen

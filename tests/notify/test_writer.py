@@ -60,6 +60,12 @@ def context(**extra) -> dict:
         nominator="S. Kiprono",
         recipient_name=None,
         action="accept",
+        # access mails (bot/access/mail.py): no link, no instructions, no sessions
+        access_url=None,
+        own_link=False,
+        instructions_text=None,
+        instructions_html=None,
+        sessions=[],
     )
     return {**base, **extra}
 
