@@ -112,9 +112,10 @@ def _copied_for_information(
 
 def _words_in(shown: str, line: str) -> bool:
     """Every word of a mailbox's display name in the line ("Director NBC" in "The Director,
-    NBC, is copied for information")."""
+    NBC, is copied for information"), as folded text."""
     words = set(re.findall(r"\w+", shown))
-    return bool(words) and words <= set(re.findall(r"\w+", line))
+    # Inside words too: Arabic joins prefixes ("لبروتوكول قرطاجنة" holds "بروتوكول").
+    return bool(words) and all(word in line for word in words)
 
 
 def _family_name_in(person: str, line: str) -> bool:

@@ -12,7 +12,7 @@ import re
 from bot.reading import Line, Table
 from bot.reading.candidates import Reading
 from bot.reading.fields import PERSON_FIELDS, from_fields
-from bot.reading.vocabulary import label_kind
+from bot.reading.vocabulary import CONTACT, folded, label_kind
 
 _TEXT_CELL_SPLIT = re.compile(r"\t+|\s+\|\s+|\s{3,}")
 
@@ -63,7 +63,11 @@ def read_headed_table(table: Table, header: Header, source: str) -> Reading:
     reading = Reading()
     index, kinds = header
     for row in table.rows[index + 1 :]:
-        for candidate in from_fields(_row_fields(row, kinds), source, " | ".join(row), "table"):
+        text = " | ".join(row)
+        for candidate in from_fields(_row_fields(row, kinds), source, text, "table"):
+            if CONTACT.search(folded(text)):
+                # A note under the list ("Contato: someone@…"), not a person's row.
+                candidate.excluded = "contact address"
             reading.add(candidate)
     return reading
 

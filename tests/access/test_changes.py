@@ -1,14 +1,16 @@
 """After publication: withdrawal cancels the invitation (same UIDs, METHOD:CANCEL),
 resending sends a fresh copy, own links replace the event's, a corrected address gets
-its own copy."""
+its own copy, and a broken instructions file never costs a nomination."""
 
 import pytest
+from sqlmodel import Session, select
 
 from bot.access.dispatch import dispatch_access
 from bot.access.publish import publish
 from bot.access.resend import resend_access
 from bot.errors import UserError
 from bot.staff.review import decide_participant
+from bot.store.models import InboundMessage
 from bot.vocab import Change, Flag, Template
 from tests.access.conftest import (
     E2E,
@@ -132,3 +134,27 @@ def test_a_corrected_address_gets_its_own_copy(published):
     assert copy.message["To"].addresses[0].addr_spec == "peter.otieno@kephis.org"
     assert len(mails(published)) == 4
     assert dispatch_access(published).queued == 0
+
+
+def test_a_broken_instructions_file_never_costs_a_nomination(services):
+    nominate(services, E2E / "kenya.eml")
+    publish(services, SLUG)
+    french = services.config.rules_path / "access" / "cb-forum-2025.fr.md"
+    good = french.read_bytes()
+    french.write_bytes("Connectez-vous à l'heure.\n".encode("latin-1"))
+
+    nominate(services, E2E / "senegal.eml")  # confirmed after publication
+
+    with Session(services.engine) as session:
+        outcomes = [m.outcome for m in session.exec(select(InboundMessage)).all()]
+    assert outcomes == ["accepted", "accepted"]  # the nomination stands
+    assert participant(services, "moussa.diop@anb.gouv.sn").status == "confirmed"
+    assert participant(services, "moussa.diop@anb.gouv.sn").access_sent_at is None
+    report = dispatch_access(services)
+    assert report.errors == {SLUG: "1 participant(s) not mailed"}
+    assert "not UTF-8" in report.events[0].failed["moussa.diop@anb.gouv.sn"]
+
+    french.write_bytes(good)
+    assert dispatch_access(services).queued == 1
+    [mail] = [m for m in mails(services) if m.to == "moussa.diop@anb.gouv.sn"]
+    assert "dix minutes avant" in mail.text
