@@ -123,7 +123,10 @@ def _family_first_shape(family_words: list[str], given_words: list[str]) -> bool
     given_in_capitals = all(is_capitals(w) for w in given_words)
     if not all(is_capitalised(w) for w in given_words):
         return False  # "ПЕТРОВ Андрей, старший научный сотрудник": a job after a name
-    if any(map(is_capitals, family_words)) and not family_in_capitals:
+    named = [w for w in family_words if not is_honorific(w)]
+    if any(map(is_capitals, named)) and not all(
+        is_capitals(w) or w.lower() in PARTICLES for w in named
+    ):
         return False  # "SATO Kenji, Ministry …": the first segment is a whole name
     return not given_in_capitals and (family_in_capitals or len(family_words) <= 2)
 
