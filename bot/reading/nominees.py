@@ -167,6 +167,17 @@ def _names_from_headers(mail: ParsedMail, kept: dict[str, Candidate]) -> None:
             candidate.title = candidate.title or honorific
 
 
+def _names_from_text(kept: dict[str, Candidate], names: list[Candidate]) -> None:
+    """An address without a name, on a line that names one person written elsewhere
+    without an address ("Электронная почта г-жи Токтогуловой: …"): that person's."""
+    for candidate in kept.values():
+        if candidate.name or not candidate.line:
+            continue
+        named = [n for n in names if n.name and _family_name_in(n.name, candidate.line)]
+        if len(named) == 1:
+            candidate.name, candidate.title = named[0].name, candidate.title or named[0].title
+
+
 def _names_without_address(
     names: list[Candidate], kept: dict[str, Candidate], mail: ParsedMail, self_nominated: bool
 ) -> list[Candidate]:
@@ -216,6 +227,7 @@ def choose_nominees(
     for address in chosen.withdrawn:
         chosen.kept.pop(address, None)
     _names_from_headers(mail, chosen.kept)
+    _names_from_text(chosen.kept, gathered.names_only)
     chosen.names_only = [
         candidate
         for candidate in _names_without_address(
