@@ -48,10 +48,10 @@ from bot.notify.outbox.flush import flush_outbox
 from bot.processing.ingest import ingest_once
 from bot.store.db import make_engine
 from bot.store.lease import SCHEDULER_LEASE, Lease, LeaseHeld, LeaseKeeper, LeaseLost
+from bot.store.models import JOBS_TABLE
 
 log = logging.getLogger(__name__)
 
-JOBS_TABLE = "apscheduler_jobs"
 # A morning digest missed while the bot was down still goes out the same working day;
 # later than that, the next morning's digest (which lists the whole review queue) follows.
 DIGEST_GRACE = 12 * 3600

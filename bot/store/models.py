@@ -14,6 +14,16 @@ from sqlmodel import Field, SQLModel
 
 from bot.vocab import MailStatus
 
+# Tables in the bot's database that the migrations do not manage: the scheduler's job
+# store, which APScheduler creates itself.
+JOBS_TABLE = "apscheduler_jobs"
+UNMANAGED_TABLES = frozenset({JOBS_TABLE})
+
+
+def managed_by_migrations(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's ``include_name`` filter: every table but the unmanaged ones."""
+    return not (type_ == "table" and name in UNMANAGED_TABLES)
+
 
 def utcnow() -> datetime:
     """The current time in UTC, the form every column stores."""

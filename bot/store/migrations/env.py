@@ -5,6 +5,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import bot.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from bot.store.models import managed_by_migrations
 
 target_metadata = SQLModel.metadata
 config = context.config
@@ -16,6 +17,7 @@ def run_with(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=managed_by_migrations,
     )
     with context.begin_transaction():
         context.run_migrations()
