@@ -68,10 +68,17 @@ def text_of(lines: list[Line]) -> str:
     return "\n".join(parts)
 
 
+def _may_be_richer(html: str) -> bool:
+    """Whether the HTML can hold what its text/plain alternative lost (a table, a mailto
+    link): else, beside a text part, it is not parsed at all."""
+    lowered = html.lower()
+    return "<table" in lowered or "mailto:" in lowered
+
+
 def body_lines(mail: ParsedMail) -> tuple[list[Line], str]:
     """The lines to read and their source: text/plain, or HTML when it says more."""
     plain = mail.text.strip()
-    if mail.html.strip():
+    if mail.html.strip() and (not plain or _may_be_richer(mail.html)):
         html = html_to_lines(mail.html)
         if not plain or html.is_richer_than_text:
             return html.lines, "html"

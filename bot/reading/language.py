@@ -118,7 +118,7 @@ def detect_language(text: str, default: str = "en", *, model: Model = by_model) 
     """ISO 639-1 code of the text's language (en, fr, es, pt, ar, ru, zh, ko). ``model``
     is py3langid's; ``bench/language.py`` passes another to compare."""
     sample = _NOISE.sub(" ", text[:SAMPLE])
-    script = by_script(sample)
+    script = by_script(sample[:MODEL_SAMPLE * 2])
     if script:
         return script
     language, probability = model(sample[:MODEL_SAMPLE])

@@ -121,6 +121,16 @@ def _script_ranges(name: str, ranges: list[str]) -> tuple[tuple[int, int], ...]:
     return tuple(found)
 
 
+def _script_start(ranges: list[tuple[int, int]]) -> str:
+    """A lookahead for a letter of the given scripts: the words of languages written
+    without word boundaries (Arabic, Chinese) open with one, so a regular expression skips
+    every other position at once instead of trying each of their words there."""
+    if not ranges:
+        return ""
+    chars = "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in sorted(set(ranges)))
+    return f"(?=[{chars}])"
+
+
 def _check_table(name: str, table: str, values: object, word_start: bool) -> None:
     if table not in SCHEMA or not isinstance(values, dict):
         raise LanguageFileError(f"{name}: unknown table [{table}]")
@@ -212,17 +222,21 @@ class Lexicon:
         each language's at a word boundary when it has them (``start``/``end``)."""
         groups: dict[bool, list[str]] = {True: [], False: []}
         literal = SCHEMA[table][key] != PATTERNS
+        scripts: list[tuple[int, int]] = []
         for language in self.languages.values():
             for value in language.get(table, key):
                 source = re.escape(fold_accents(value)) if literal else fold_pattern(value)
                 groups[language.word_start].append(source)
+                if not language.word_start and language.script:
+                    scripts.extend(language.script)
         parts = []
         for bounded, sources in groups.items():
             if not sources:
                 continue
-            edge = r"\b" if bounded else ""
+            edge = r"\b" if bounded else _script_start(scripts)
             body = "|".join(f"(?:{s})" for s in dict.fromkeys(sources))
-            parts.append(f"{edge if start else ''}(?:{body}){edge if end else ''}")
+            ending = edge if end and bounded else ""
+            parts.append(f"{edge if start or not bounded else ''}(?:{body}){ending}")
         return "|".join(f"(?:{p})" for p in parts) or "(?!)"
 
     def pattern(self, table: str, key: str, start: bool = True, end: bool = False) -> re.Pattern:

@@ -139,12 +139,13 @@ def test_a_withdrawal_cue_line_withdraws_a_table_after_it():
     assert [(c["name"], c.get("withdrawn")) for c in names] == [("Ana Ruiz", True)]
 
 
-def test_a_replacement_with_the_name_after_both_addresses():
+def test_use_new_instead_of_old_is_an_address_correction():
+    """The old address is neither a nominee nor withdrawn: the policy replaces it."""
     line = "Please use jane@kephis.go.ke instead of j.mwangi@gmail.com for Dr Jane Mwangi"
-    assert read([line])[0] == [
-        {"email": "jane@kephis.go.ke", "name": "Jane Mwangi", "title": "Dr"},
-        {"email": "j.mwangi@gmail.com", "name": "Jane Mwangi", "title": "Dr", "withdrawn": True},
-    ]
+    candidates = read([line])[0]
+    assert candidates[0] == {"email": "jane@kephis.go.ke", "name": "Jane Mwangi", "title": "Dr"}
+    assert candidates[1]["email"] == "j.mwangi@gmail.com"
+    assert candidates[1]["excluded"] == "an address given as wrong"
 
 
 def test_addresses_copied_for_information_or_for_contact_are_excluded():
