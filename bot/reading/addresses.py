@@ -100,4 +100,7 @@ def find_addresses(line: str) -> list[Found]:
 def is_role_address(address: str) -> bool:
     """Whether an address is an organisation's mailbox rather than a person's."""
     local = address.rpartition("@")[0].lower()
-    return local in _ROLE_MAILBOXES or _LOCAL_WORD.split(local)[0] in _ROLE_MAILBOXES
+    # "info@", "contact.us@", and a unit's mailbox such as "icg-adm@" or "bio-office@".
+    return local in _ROLE_MAILBOXES or any(
+        word in _ROLE_MAILBOXES for word in _LOCAL_WORD.split(local) if word
+    )
