@@ -51,6 +51,8 @@ from bot.store.lease import SCHEDULER_LEASE, Lease, LeaseHeld, LeaseKeeper, Leas
 from bot.store.models import JOBS_TABLE
 
 log = logging.getLogger(__name__)
+# Seconds between two runs of the access-instructions dispatch.
+ACCESS_INTERVAL = 60
 
 # A morning digest missed while the bot was down still goes out the same working day;
 # later than that, the next morning's digest (which lists the whole review queue) follows.
@@ -86,6 +88,14 @@ def job_specs(config: Config) -> list[JobSpec]:
             at_start=True,
         ),
         JobSpec("flush", IntervalTrigger(seconds=config.outbox.flush_interval, timezone=UTC), None),
+        # Access instructions: published events' mails owed, each minute (missed runs
+        # catch up by themselves, since the job queues whatever is still owed).
+        JobSpec(
+            "access",
+            IntervalTrigger(seconds=ACCESS_INTERVAL, timezone=UTC),
+            None,
+            at_start=True,
+        ),
     ]
     if config.digest.to:
         hour, minute = (int(part) for part in config.digest.at.split(":", 1))
@@ -194,6 +204,17 @@ class Runner:
             self.flush()
         except Exception:
             log.exception("digest failed; it will be tried again tomorrow")
+
+    def dispatch_access(self) -> None:
+        from bot.access.dispatch import dispatch_access
+
+        try:
+            report = dispatch_access(self.services)
+            if report.queued:
+                log.info("access: %d mail(s) queued", report.queued)
+                self.flush()
+        except Exception:
+            log.exception("access dispatch failed; retrying at the next run")
 
     def wake(self) -> None:
         """Called by the IDLE watcher: run ingestion now."""
@@ -338,4 +359,5 @@ TASKS: dict[str, Callable[[Runner], None]] = {
     "ingest": Runner.ingest,
     "flush": Runner.flush,
     "digest": Runner.send_digest,
+    "access": Runner.dispatch_access,
 }
