@@ -128,6 +128,27 @@ def write_config(path: Path, sections: dict) -> Path:
     return path
 
 
+def bot_config(
+    tmp_path: Path, database_url: str, rules_dir: Path, outbox_url: str | None = None, **policy
+) -> Path:
+    """A config for a bot with a Maildir inbox in ``tmp_path``, the given rules, the
+    secretariat at cbd.int, and a Maildir outbox unless ``outbox_url`` says otherwise."""
+    return write_config(
+        tmp_path / "config.toml",
+        {
+            "": {"rules_dir": str(rules_dir), "templates_dir": str(ROOT / "templates")},
+            "inbox": {"url": f"maildir:{tmp_path / 'inbox'}"},
+            "outbox": {
+                "url": outbox_url or f"maildir:{tmp_path / 'outbox'}",
+                "from": "CBD Secretariat <nominations@cbd.int>",
+                "reply_to": "secretariat@cbd.int",
+            },
+            "database": {"url": database_url},
+            "policy": {"secretariat_domains": ["cbd.int"], **policy},
+        },
+    )
+
+
 @pytest.fixture
 def rules_dir(tmp_path) -> Path:
     """A copy of the project's rules/ that a test may edit."""
@@ -226,20 +247,7 @@ def imap_bot(tmp_path, mailbox, smtp, database_url, rules_dir) -> Bot:
 @pytest.fixture
 def maildir_bot(tmp_path, database_url, rules_dir) -> Bot:
     """A bot on the embedded default: Maildir in, Maildir out, the test directory loaded."""
-    config = write_config(
-        tmp_path / "config.toml",
-        {
-            "": {"rules_dir": str(rules_dir), "templates_dir": str(ROOT / "templates")},
-            "inbox": {"url": f"maildir:{tmp_path / 'inbox'}"},
-            "outbox": {
-                "url": f"maildir:{tmp_path / 'outbox'}",
-                "from": "CBD Secretariat <nominations@cbd.int>",
-                "reply_to": "secretariat@cbd.int",
-            },
-            "database": {"url": database_url},
-            "policy": {"secretariat_domains": ["cbd.int"], "daily_reply_cap": 3},
-        },
-    )
+    config = bot_config(tmp_path, database_url, rules_dir, daily_reply_cap=3)
     bot = Bot(config, bot_env())
     bot.run("directory", "import", str(DATA / "directory" / "focal-points.csv"))
     return bot

@@ -21,7 +21,7 @@ from bot.processing.ingest import ingest_once
 from bot.store.directory import import_entries, read_directory_file
 from bot.store.models import OutboxMail, Participant
 from bot.vocab import Template
-from tests.conftest import DATA, ROOT, write_config
+from tests.conftest import DATA, ROOT, bot_config
 
 SLUG = "cb-forum-2025"
 EVENT_URL = "https://meet.cbd.int/j/cb-forum-2025"
@@ -54,22 +54,8 @@ def add_access(rules_dir: Path, **options) -> None:
 
 
 def make_services(tmp_path: Path, database_url: str, rules_dir: Path) -> Services:
-    config = write_config(
-        tmp_path / "config.toml",
-        {
-            "": {"rules_dir": str(rules_dir), "templates_dir": str(ROOT / "templates")},
-            "inbox": {"url": f"maildir:{tmp_path / 'inbox'}"},
-            "outbox": {
-                "url": f"maildir:{tmp_path / 'outbox'}",
-                "from": "CBD Secretariat <nominations@cbd.int>",
-                "reply_to": "secretariat@cbd.int",
-            },
-            "database": {"url": database_url},
-            "policy": {
-                "secretariat_domains": ["cbd.int"],
-                "secretariat_addresses": ["secretariat@cbd.int"],
-            },
-        },
+    config = bot_config(
+        tmp_path, database_url, rules_dir, secretariat_addresses=["secretariat@cbd.int"]
     )
     services = build_services(load_config(config))
     entries = [

@@ -4,7 +4,7 @@ outbox flush to a real SMTP server (aiosmtpd), links import, resend and withdraw
 from icalendar import Calendar
 
 from tests.access.conftest import E2E, SLUG, add_access
-from tests.conftest import DATA, ROOT, Bot, bot_env, write_config
+from tests.conftest import DATA, ROOT, Bot, bot_config, bot_env, write_config
 
 JANE = "jane.mwangi@biosafetykenya.go.ke"
 PETER = "p.otieno@kephis.go.ke"
@@ -27,20 +27,7 @@ def uids(calendar: Calendar) -> list[str]:
 
 def test_publish_then_flush_resend_and_withdraw(tmp_path, smtp, database_url, rules_dir):
     add_access(rules_dir)
-    config = write_config(
-        tmp_path / "config.toml",
-        {
-            "": {"rules_dir": str(rules_dir), "templates_dir": str(ROOT / "templates")},
-            "inbox": {"url": f"maildir:{tmp_path / 'inbox'}"},
-            "outbox": {
-                "url": f"smtp://127.0.0.1:{smtp.port}",
-                "from": "CBD Secretariat <nominations@cbd.int>",
-                "reply_to": "secretariat@cbd.int",
-            },
-            "database": {"url": database_url},
-            "policy": {"secretariat_domains": ["cbd.int"]},
-        },
-    )
+    config = bot_config(tmp_path, database_url, rules_dir, f"smtp://127.0.0.1:{smtp.port}")
     bot = Bot(config, bot_env())
     bot.run("directory", "import", str(DATA / "directory" / "focal-points.csv"))
     received = "2025-07-09T12:00:00+00:00"
