@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 LISTING_SHAPES = ("table", "block", "line", "list", "cc", "sender", "text")
 # Why a candidate is left out when its sentence gives its address as wrong.
 GIVEN_AS_WRONG = "an address given as wrong"
+# Why a candidate is left out when its sentence or row gives it as a contact, not a nominee.
+CONTACT_ADDRESS = "contact address"
 
 
 @dataclass

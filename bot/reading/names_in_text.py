@@ -115,18 +115,21 @@ def is_capitals(word: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+def _in_capitals(words: list[str]) -> bool:
+    """Whether every word is in capitals, particles aside ("VAN DER BERG", "DE LA CRUZ")."""
+    return all(is_capitals(w) or w.lower() in PARTICLES for w in words)
+
+
 def _family_first_shape(family_words: list[str], given_words: list[str]) -> bool:
     """Whether two segments read as family name (often in capitals) then given names."""
     if not (1 <= len(family_words) <= 5 and 1 <= len(given_words) <= 4):
         return False
-    family_in_capitals = all(is_capitals(w) or w.lower() in PARTICLES for w in family_words)
+    family_in_capitals = _in_capitals(family_words)
     given_in_capitals = all(is_capitals(w) for w in given_words)
     if not all(is_capitalised(w) for w in given_words):
         return False  # "ПЕТРОВ Андрей, старший научный сотрудник": a job after a name
     named = [w for w in family_words if not is_honorific(w)]
-    if any(map(is_capitals, named)) and not all(
-        is_capitals(w) or w.lower() in PARTICLES for w in named
-    ):
+    if any(map(is_capitals, named)) and not _in_capitals(named):
         return False  # "SATO Kenji, Ministry …": the first segment is a whole name
     return not given_in_capitals and (family_in_capitals or len(family_words) <= 2)
 

@@ -13,7 +13,7 @@ import re
 from bot.reading import Line, Table
 from bot.reading.address_lines import candidate_on_line
 from bot.reading.addresses import Found, deobfuscate, find_addresses
-from bot.reading.candidates import GIVEN_AS_WRONG, Candidate, Reading
+from bot.reading.candidates import CONTACT_ADDRESS, GIVEN_AS_WRONG, Candidate, Reading
 from bot.reading.fields import PERSON_FIELDS, from_fields, split_fields
 from bot.reading.lexicon import accent_blind, lexicon
 from bot.reading.name_words import split_honorifics
@@ -272,7 +272,7 @@ class _LineReader:
         elif FOR_INFORMATION.search(words):
             candidate.excluded = "copied for information"
         elif CONTACT.search(words) and not NOMINATION.search(words):
-            candidate.excluded = "contact address"
+            candidate.excluded = CONTACT_ADDRESS
 
     def _name_after_addresses(self, line: str, found: list[Found]) -> None:
         """ "please use NEW instead of OLD for Dr Grace Kaupa": the name is for both."""

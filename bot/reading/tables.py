@@ -10,7 +10,7 @@ the line reader.
 import re
 
 from bot.reading import Line, Table
-from bot.reading.candidates import Reading
+from bot.reading.candidates import CONTACT_ADDRESS, Reading
 from bot.reading.fields import PERSON_FIELDS, from_fields
 from bot.reading.vocabulary import CONTACT, folded, label_kind
 
@@ -67,7 +67,7 @@ def read_headed_table(table: Table, header: Header, source: str) -> Reading:
         for candidate in from_fields(_row_fields(row, kinds), source, text, "table"):
             if CONTACT.search(folded(text)):
                 # A note under the list ("Contato: someone@…"), not a person's row.
-                candidate.excluded = "contact address"
+                candidate.excluded = CONTACT_ADDRESS
             reading.add(candidate)
     return reading
 
