@@ -99,12 +99,12 @@ def figures(metrics: Metrics) -> dict:
     """The headline figures of one scoring, as recorded in the first-sight history."""
     return {
         "files": metrics.files,
-        "precision": round(metrics.precision, 3),
-        "recall": round(metrics.recall, 3),
-        "names": round(metrics.name_accuracy, 3),
-        "kind": round(metrics.share(metrics.kinds_right), 3),
-        "language": round(metrics.share(metrics.languages_right), 3),
-        "event": round(metrics.share(metrics.events_right), 3),
+        "precision": round(metrics.precision, 4),
+        "recall": round(metrics.recall, 4),
+        "names": round(metrics.name_accuracy, 4),
+        "kind": round(metrics.share(metrics.kinds_right), 4),
+        "language": round(metrics.share(metrics.languages_right), 4),
+        "event": round(metrics.share(metrics.events_right), 4),
     }
 
 
