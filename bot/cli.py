@@ -18,7 +18,9 @@ from bot.console import echo_json, state, table
 from bot.console import output as write_output
 from bot.console import services as build_services
 from bot.errors import UserError
+from bot.jobs.commands import directory_refresh, purge, reminders
 from bot.staff.commands import accept, digest, reject, review, withdraw
+from bot.web.commands import staff_app, web
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -33,6 +35,8 @@ app.add_typer(directory_app, name="directory")
 app.add_typer(db_app, name="db")
 app.add_typer(inbox_app, name="inbox")
 app.add_typer(access_app, name="access")  # bot.access.commands
+app.add_typer(staff_app, name="staff")  # bot.web.commands
+app.command()(web)  # bot.web.commands
 
 log = logging.getLogger("nombot")
 
@@ -218,6 +222,9 @@ def directory_import(
         typer.echo(f"  - {entry.country} {entry.role} {entry.email}")
 
 
+directory_app.command("refresh")(directory_refresh)  # bot.jobs.commands
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Bring the database schema to the newest migration."""
@@ -261,6 +268,8 @@ def inbox_append(
 
 for staff_command in (review, accept, reject, withdraw, digest):  # bot.staff.commands
     app.command()(staff_command)
+for job_command in (purge, reminders):  # bot.jobs.commands
+    app.command()(job_command)
 
 
 def main() -> None:

@@ -115,6 +115,41 @@ class DigestConfig(_Section):
     to: list[str] = []
     at: str = Field("08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     timezone: TimeZoneName = "UTC"
+    # The secretariat's language: the digest is written in it (ar en es fr pt ru zh).
+    language: str = "en"
+    # The staff review page (``nombot web`` behind its public address), linked from the
+    # digest; unset: the digest gives the command that decides each item.
+    review_url: str | None = None
+
+
+class RetentionConfig(_Section):
+    """Personal data of an event (names, addresses, raw messages) is purged this many days
+    after the event ends; an event file's ``retention_days`` overrides it. 0 = never."""
+
+    days: int = Field(365, ge=0)
+
+
+class DirectoryConfig(_Section):
+    """The optional job refreshing the focal-point directory from the BCH index."""
+
+    refresh_url: str | None = None  # unset: no refresh job
+    refresh_hours: int = Field(24, ge=1)
+    # An import that would remove more than this share of the entries is refused.
+    max_removed_share: float = Field(0.2, ge=0, le=1)
+    timeout: float = Field(60.0, gt=0)
+    attempts: int = Field(3, ge=1, le=10)  # tries per run, waiting retry_wait, 2×, 4× … between
+    retry_wait: float = Field(5.0, ge=0)
+
+    @field_validator("refresh_url")
+    @classmethod
+    def _https(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+            raise ValueError("must be an https:// URL (http:// only on this machine)")
+        return value
 
 
 class LimitsConfig(_Section):
@@ -151,6 +186,34 @@ class RunConfig(_Section):
     lease_seconds: int = Field(60, ge=3, le=3600)
 
 
+class WebConfig(_Section):
+    """``nombot web``: the staff interface (bot.web). Behind a reverse proxy that ends TLS,
+    set ``behind_tls`` (cookies are then always Secure) and name the proxy's address in
+    ``forwarded_allow_ips`` so that its X-Forwarded-For/-Proto headers are believed."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    # The environment variable holding the key that signs session cookies (32+ characters).
+    secret_env: str = "NOMBOT_WEB_SECRET"
+    behind_tls: bool = False
+    forwarded_allow_ips: str = "127.0.0.1"
+    session_hours: int = Field(12, ge=1, le=720)
+    # Sign-ins refused for an account, or from one client address, within the window.
+    login_failures: int = Field(5, ge=1)
+    login_window_minutes: int = Field(15, ge=1)
+
+
+class StaffConfig(_Section):
+    """The secretariat's staff: the addresses that may decide by e-mail."""
+
+    addresses: list[str] = []
+
+    @field_validator("addresses")
+    @classmethod
+    def _lower_case(cls, values: list[str]) -> list[str]:
+        return [value.strip().lower() for value in values]
+
+
 class Config(_Section):
     rules_dir: str = "rules"
     # A folder whose templates replace the packaged ones of the same name and language.
@@ -162,6 +225,11 @@ class Config(_Section):
     limits: LimitsConfig = LimitsConfig()
     policy: PolicyConfig = PolicyConfig()
     run: RunConfig = RunConfig()
+    retention: RetentionConfig = RetentionConfig()
+    directory: DirectoryConfig = DirectoryConfig()
+    # (the staff interface's sections follow)
+    web: WebConfig = WebConfig()
+    staff: StaffConfig = StaffConfig()
 
     # Set by load_config: the directory relative paths are resolved against.
     base_dir: Path = Field(default=Path("."), exclude=True)

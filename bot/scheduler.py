@@ -14,7 +14,10 @@ Jobs (explicit ids, replaced at every start, coalesced, one instance at a time):
   IDLE watcher hears of new mail; the outbox is flushed after each ingestion;
 - ``flush`` every ``outbox.flush_interval`` s (plus one flush at start that ignores the
   retry back-off: a restart resumes the outbox at once);
-- ``digest`` daily at ``digest.at`` in ``digest.timezone`` when ``digest.to`` is set.
+- ``digest`` daily at ``digest.at`` in ``digest.timezone`` when ``digest.to`` is set;
+- ``access`` each minute, ``reminders`` every quarter of an hour, ``purge`` every six
+  hours, ``directory`` every ``directory.refresh_hours`` when a refresh URL is set
+  (``bot.access.dispatch`` and ``bot.jobs``: each safe to run at any time).
 
 The job store pickles jobs, so every job is the module-level :func:`run_job` with two
 strings: the id of the Runner (looked up in this process's registry) and the task.
@@ -51,8 +54,11 @@ from bot.store.lease import SCHEDULER_LEASE, Lease, LeaseHeld, LeaseKeeper, Leas
 from bot.store.models import JOBS_TABLE
 
 log = logging.getLogger(__name__)
-# Seconds between two runs of the access-instructions dispatch.
+# Seconds between two runs of the access-instructions dispatch, of the reminders (they go
+# out from their local time of day, so within this delay of it) and of the purge.
 ACCESS_INTERVAL = 60
+REMINDERS_INTERVAL = 900
+PURGE_INTERVAL = 6 * 3600
 
 # A morning digest missed while the bot was down still goes out the same working day;
 # later than that, the next morning's digest (which lists the whole review queue) follows.
@@ -97,6 +103,13 @@ def job_specs(config: Config) -> list[JobSpec]:
             at_start=True,
         ),
     ]
+    # Reminders and the purge work out themselves what is due, so a missed run is
+    # simply made up by the next one.
+    for name, seconds in (("reminders", REMINDERS_INTERVAL), ("purge", PURGE_INTERVAL)):
+        specs.append(JobSpec(name, IntervalTrigger(seconds=seconds, timezone=UTC), None))
+    if config.directory.refresh_url:
+        hours = IntervalTrigger(hours=config.directory.refresh_hours, timezone=UTC)
+        specs.append(JobSpec("directory", hours, None))
     if config.digest.to:
         hour, minute = (int(part) for part in config.digest.at.split(":", 1))
         zone = ZoneInfo(config.digest.timezone)
@@ -205,16 +218,35 @@ class Runner:
         except Exception:
             log.exception("digest failed; it will be tried again tomorrow")
 
+    def _housekeeping(self, name: str, work: Callable[[], object], queued=lambda _: 0) -> None:
+        """Run one housekeeping job; ``queued`` counts the mails its result queued."""
+        try:
+            if queued(work()):
+                self.flush()
+        except Exception:
+            log.exception("%s failed; tried again at the next run", name)
+
     def dispatch_access(self) -> None:
         from bot.access.dispatch import dispatch_access
 
-        try:
-            report = dispatch_access(self.services)
-            if report.queued:
-                log.info("access: %d mail(s) queued", report.queued)
-                self.flush()
-        except Exception:
-            log.exception("access dispatch failed; retrying at the next run")
+        self._housekeeping(
+            "access dispatch", lambda: dispatch_access(self.services), lambda r: r.queued
+        )
+
+    def send_reminders(self) -> None:
+        from bot.jobs.reminders import send_reminders
+
+        self._housekeeping("reminders", lambda: send_reminders(self.services), lambda r: r.mails)
+
+    def purge(self) -> None:
+        from bot.jobs.retention import purge
+
+        self._housekeeping("retention purge", lambda: purge(self.services))
+
+    def refresh_directory(self) -> None:
+        from bot.jobs.refresh import refresh_directory
+
+        self._housekeeping("directory refresh", lambda: refresh_directory(self.services))
 
     def wake(self) -> None:
         """Called by the IDLE watcher: run ingestion now."""
@@ -360,4 +392,7 @@ TASKS: dict[str, Callable[[Runner], None]] = {
     "flush": Runner.flush,
     "digest": Runner.send_digest,
     "access": Runner.dispatch_access,
+    "reminders": Runner.send_reminders,
+    "purge": Runner.purge,
+    "directory": Runner.refresh_directory,
 }

@@ -122,6 +122,8 @@ class Template(StrEnum):
     DIGEST = "digest"
     ACCESS = "access"  # a participant's access instructions, with a calendar invitation
     ACCESS_CANCELLED = "access_cancelled"  # the same invitation cancelled (METHOD:CANCEL)
+    REMINDER = "reminder"  # to focal points of a government that has not nominated yet
+    PARTICIPANT_UPDATED = "participant_updated"  # a participant's address corrected by staff
 
 
 REPLY_TEMPLATES = (
@@ -132,6 +134,14 @@ REPLY_TEMPLATES = (
     Template.DUPLICATE,
     Template.WITHDRAWAL,
 )
+
+
+class RefreshOutcome(StrEnum):
+    """What one run of the directory refresh job did."""
+
+    IMPORTED = "imported"
+    REFUSED = "refused"  # it would have removed too many entries
+    FAILED = "failed"  # the index could not be fetched or read
 
 
 class WarningCode(StrEnum):
@@ -218,3 +228,20 @@ class Reason:
 
     def __hash__(self) -> int:
         return hash((self.code, tuple(sorted(self.params.items()))))
+
+
+class StaffRole(StrEnum):
+    """What a staff account of the web interface may do (``staff_account.role``)."""
+
+    DECIDER = "decider"  # reads everything, decides, edits and adds participants
+    VIEWER = "viewer"  # reads everything, changes nothing
+
+
+class StaffChange(StrEnum):
+    """Changes staff make to a participant's details on the web page, stored in
+    ``decision.action`` beside the status changes of ``Change`` (an address corrected by
+    staff is ``Change.CORRECT_ADDRESS``, as when a focal point corrects it)."""
+
+    CORRECT_NAME = "correct_name"
+    CORRECT_ORGANIZATION = "correct_organization"
+    ADD_BY_HAND = "add_by_hand"  # registered from a letter, a call, a form: not from the inbox

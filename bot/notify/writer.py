@@ -13,7 +13,6 @@ values built from untrusted text are flattened to one line first.
 import secrets
 import tomllib
 import traceback
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.headerregistry import Address
@@ -22,7 +21,6 @@ from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 from functools import partial
 from pathlib import Path
-from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
@@ -34,6 +32,8 @@ from jinja2.exceptions import TemplateNotFound, TemplateSyntaxError
 
 from bot.errors import ConfigError
 from bot.message.robots import LOOP_HEADER
+from bot.notify.phrasebook import Phrasebooks
+from bot.notify.samples import emptied
 from bot.store.models import utcnow
 from bot.text import clean_header
 from bot.vocab import ReasonCode
@@ -115,7 +115,10 @@ def _local_time(moment: datetime, language: str) -> str:
 
 
 def _date_filter(value, language: str = "en", form: str = "long") -> str:
-    """A date, or an aware time: "long" names its zone ("… 23:59 (heure d’été de l’Est …)")."""
+    """A date, or an aware time: "long" names its zone ("… 23:59 (heure d’été de l’Est …)"),
+    "when" is the day and time of day alone."""
+    if isinstance(value, datetime) and form == "when":
+        return _local_time(value, language)
     if isinstance(value, datetime) and form == "long" and value.tzinfo is not None:
         zone = get_timezone_name(value, width="long", locale=_locale(language))
         return f"{_local_time(value, language)} ({zone})"
@@ -185,6 +188,7 @@ class MailWriter:
         self.env.filters.update(date=_date_filter, stamp=_stamp_filter, country=_country_filter)
         self.env.filters.update(listing=_listing_filter, public=_public_filter)
         self.env.filters["roles"] = self.role_labels
+        self.env.globals["phrases"] = Phrasebooks(self.roots, self._show)
         # {{ r | reason(lang) }}, {{ p | problem(lang) }}, {{ event | nominators(lang) }} give
         # plain text, which HTML mail escapes like any value (a macro imported would not).
         for macro in ("reason", "problem", "nominators"):
@@ -277,7 +281,7 @@ class MailWriter:
                 for k, v in full.items()}  # fmt: skip
         bare["participant"] = {**full["participant"], "name": None, "organization": None}
         bare["event"] = {**full["event"], "fallback_blocked_by": [], "references": []}
-        full["digest"], bare["digest"] = _sample_digest(digest, False), _sample_digest(digest, True)
+        full["digest"], bare["digest"] = digest, emptied(digest)
         return [full, bare]
 
     def check(self) -> None:
@@ -376,17 +380,6 @@ class MailWriter:
             message.add_alternative(html, subtype="html", cte="quoted-printable")
         message["Content-Language"] = language  # after the body: set_content clears Content-*
         return Rendered(message, message_id, to, str(message["Subject"]))
-
-
-def _sample_digest(data: dict, empty: bool) -> SimpleNamespace:
-    """The sample digest shaped like ``bot.staff.digest.Digest``, full or with nothing."""
-    fields = {
-        k: type(v)() if empty and isinstance(v, list | dict | int | str) else v
-        for k, v in data.items()
-    }
-    fields["outcomes"] = Counter(fields["outcomes"])
-    fields["per_event"] = {k: Counter(v) for k, v in fields["per_event"].items()}
-    return SimpleNamespace(**fields)
 
 
 def _address(address: str, name: str | None) -> str:

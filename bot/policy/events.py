@@ -9,7 +9,7 @@ import re
 import tomllib
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -42,6 +42,8 @@ class EventSpec(_Strict):
     fallback_blocked_by: list[str] = ["CPB-FP1", "CPB-FP2"]
     match: list[str] = []
     max_per_government: int = Field(0, ge=0)
+    # Days after the event ends until its personal data is purged; unset: [retention] days.
+    retention_days: int | None = Field(None, ge=0)
 
     @field_validator("nominating_roles", "fallback_roles", "fallback_blocked_by")
     @classmethod
@@ -85,7 +87,11 @@ class AccessSpec(_Strict):
 
 
 class RemindersSpec(_Strict):
-    days_before_deadline: list[int] = []
+    """Opt-in reminders to governments that have not nominated (bot.reminders)."""
+
+    days_before_deadline: list[Annotated[int, Field(ge=0, le=365)]] = []
+    # Local time (event's timezone) from which a reminder day's mails go out.
+    at: time = time(9, 0)
 
 
 class EventFile(_Strict):

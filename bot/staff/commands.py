@@ -92,7 +92,7 @@ def digest(
     print_it: Annotated[bool, typer.Option("--print", help="Print today's digest.")] = False,
     send: Annotated[bool, typer.Option("--send", help="Send it to [digest] to.")] = False,
 ) -> None:
-    """The staff digest: outcomes, the review queue, unverified senders, mail problems."""
+    """The staff digest: outcomes, the review queue, governments not yet nominated, health."""
     from bot.notify.outbox.flush import flush_outbox
     from bot.staff.digest import build_digest, queue_digest, render_digest
 

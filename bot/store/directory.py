@@ -118,12 +118,21 @@ def read_csv(path: Path) -> list[Entry]:
 
 def read_bch_json(path: Path) -> list[Entry]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        docs = data["response"]["docs"]
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"{path}: cannot be read ({exc})") from None
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+    return parse_bch_json(text, str(path))
+
+
+def parse_bch_json(text: str | bytes, where_from: str) -> list[Entry]:
+    """The focal points of a BCH index response (``{"response":{"docs":[…]}}``)."""
+    path = where_from
+    try:
+        docs = json.loads(text)["response"]["docs"]
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
         raise UserError(f"{path}: not a BCH index response ({type(exc).__name__}: {exc})") from None
+    if not isinstance(docs, list):
+        raise UserError(f"{path}: not a BCH index response (docs is not a list)")
     entries = []
     for number, doc in enumerate(docs, start=1):
         if not isinstance(doc, dict) or doc.get("schema_s") != "focalPoint":

@@ -223,6 +223,29 @@ class ReminderSent(SQLModel, table=True):
     sent_at: datetime = Field(default_factory=utcnow)
 
 
+class PurgeRecord(SQLModel, table=True):
+    """What the retention purge removed of one event's personal data: counts only."""
+
+    __tablename__ = "purge_record"
+    id: int | None = Field(default=None, primary_key=True)
+    event_slug: str = Field(index=True, max_length=100)
+    purged_at: datetime = Field(default_factory=utcnow)
+    counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class DirectoryRefresh(SQLModel, table=True):
+    """One run of the directory refresh job and what it did, for the digest."""
+
+    __tablename__ = "directory_refresh"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    outcome: str = Field(max_length=16)  # bot.vocab.RefreshOutcome
+    entries: int = 0
+    added: int = 0
+    removed: int = 0
+    error: str | None = None
+
+
 class RunnerLease(SQLModel, table=True):
     """Which process runs the scheduled jobs (``nombot run``): held until ``expires_at`` and
     renewed by its holder, so exactly one process is the job runner."""
@@ -233,3 +256,31 @@ class RunnerLease(SQLModel, table=True):
     acquired_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
 
+
+
+class StaffAccount(SQLModel, table=True):
+    """A secretariat staff member who signs in to the web interface (``nombot staff add``).
+
+    ``session_key`` is random per account and carried in its signed session cookie: a
+    cookie made for an account that was removed (or re-created) opens nothing."""
+
+    __tablename__ = "staff_account"
+    __table_args__ = (CheckConstraint("email = lower(email)", name="ck_staff_account_email_lower"),)
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(unique=True, max_length=320)
+    name: str
+    role: str = Field(max_length=16)  # bot.vocab.StaffRole
+    password_hash: str = Field(max_length=200)  # argon2id, PHC string
+    session_key: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: datetime | None = None
+
+
+class LoginFailure(SQLModel, table=True):
+    """One refused sign-in: counted per account and per client address to throttle guessing."""
+
+    __tablename__ = "login_failure"
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(index=True, max_length=320)
+    client: str = Field(index=True, max_length=64)
+    at: datetime = Field(default_factory=utcnow, index=True)

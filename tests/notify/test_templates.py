@@ -19,7 +19,7 @@ from bot.vocab import REPLY_TEMPLATES, ReasonCode, Template
 from tests.conftest import ROOT
 
 PACKAGED = ROOT / "templates"
-LANGUAGES = sorted(p.name for p in PACKAGED.iterdir() if p.is_dir())
+LANGUAGES = sorted(p.name for p in PACKAGED.iterdir() if (p / "_reasons.txt.j2").is_file())
 FOREIGN = [language for language in LANGUAGES if language != "en"]
 MAILS = [*REPLY_TEMPLATES, Template.PARTICIPANT_REGISTERED, Template.BOUNCE_NOTICE]
 ACTIONS = ("accept", "reject", "withdraw")
@@ -197,7 +197,8 @@ def test_language_order_is_message_then_directory_then_event_then_english(writer
     assert writer.language_for("confirmation", None, "es", "fr") == "es"
     assert writer.language_for("confirmation", "de", None, "fr") == "fr"
     assert writer.language_for("confirmation", "de", "../en") == "en"
-    assert writer.language_for("digest", "fr") == "en"  # staff mail is English only
+    assert writer.language_for("digest", "fr") == "fr"  # the secretariat's language
+    assert writer.language_for("digest", "de") == "en"
 
 
 # -- the override folder -----------------------------------------------------------------

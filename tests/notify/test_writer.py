@@ -1,14 +1,15 @@
 """Mail the bot writes: threading, safe headers, escaping, languages."""
 
-from collections import Counter
 from datetime import UTC, date, datetime
 from email import message_from_bytes, policy
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.notify.writer import MailWriter, Original, reply_subject
-from bot.staff.digest import Digest
+from bot.staff.digest import Digest, EventDigest
+from bot.staff.health import no_health
 from tests.conftest import ROOT
 
 TEMPLATES = ROOT / "templates"
@@ -32,6 +33,8 @@ def context(**extra) -> dict:
     }
     base = dict(
         sender_name="Samuel Kiprono",
+        government="KE",
+        days_left=7,
         event={
             "name": "Online Forum",
             "slug": "cb-forum-2025",
@@ -161,18 +164,35 @@ def test_language_follows_the_sender_then_falls_back(writer):
     assert writer.language_for("confirmation", "zh") == "zh"
 
 
-@pytest.mark.parametrize("language", sorted(p.name for p in TEMPLATES.iterdir() if p.is_dir()))
-@pytest.mark.parametrize(
-    "name",
-    sorted({p.name.split(".")[0] for p in (TEMPLATES / "en").glob("*.txt.j2")} - {"_reasons"}),
-)
-def test_every_template_renders_in_every_language(writer, language, name):
-    staff = Digest(
+LANGUAGES = sorted(p.name for p in TEMPLATES.iterdir() if (p / "_reasons.txt.j2").is_file())
+
+
+def staff_digest() -> Digest:
+    """A digest with something in every section."""
+    event = EventDigest(
+        slug="cb-forum-2025",
+        name="Online Forum on Capacity-building for Biosafety",
+        deadline=datetime(2025, 7, 11, 23, 59, tzinfo=ZoneInfo("America/Toronto")),
+        statuses={"confirmed": 5, "pending": 1},
+        new_participants=6,
+        nominated=2,
+        not_nominated=[{"country": "BR", "nominators": ["cpb@mma.gov.br"]}],
+        by_government=[{"country": "PE", "count": 2}],
+        by_organization=[{"organization": "INIA", "count": 1}],
+        access={"configured": True, "published_at": None, "sent": 0, "waiting": 5, "cancelled": 0},
+    )
+    health = no_health()
+    down = datetime(2025, 7, 12, tzinfo=UTC)
+    health["inboxes_failing"] = [{"mailbox": "imap://x", "error": "refused", "failing_since": down}]
+    health["directory"] = {
+        "outcome": "failed", "at": datetime(2025, 7, 12, tzinfo=UTC), "entries": 0,
+        "added": 0, "removed": 0, "error": "HTTP 503 Service Unavailable",
+    }  # fmt: skip
+    return Digest(
         day=date(2025, 7, 12),
         since=datetime(2025, 7, 11, tzinfo=UTC),
-        outcomes=Counter(accepted=3, late=1),
-        per_event={"cb-forum-2025": Counter(confirmed=5, pending=1)},
-        new_participants=6,
+        outcomes={"accepted": 3, "late": 1},
+        events=[event],
         unverified=2,
         pending=[
             {
@@ -180,6 +200,8 @@ def test_every_template_renders_in_every_language(writer, language, name):
                 "event": "cb-forum-2025",
                 "name": "Carmen Tello",
                 "email": "ctello@inia.gob.pe",
+                "government": "PE",
+                "nominated_by": "rquispe@minam.gob.pe",
                 "flags": ["late"],
                 "reasons": [
                     {
@@ -192,19 +214,22 @@ def test_every_template_renders_in_every_language(writer, language, name):
                 ],
             }
         ],
-        inboxes=[
-            {
-                "mailbox": "imap://x",
-                "checked_at": None,
-                "error": "refused",
-                "failing_since": datetime(2025, 7, 12, tzinfo=UTC),
-            }
-        ],
+        health=health,
     )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    "name",
+    sorted({p.name.split(".")[0] for p in (TEMPLATES / "en").glob("*.txt.j2")} - {"_reasons"}),
+)
+def test_every_template_renders_in_every_language(writer, language, name):
+    staff = staff_digest()
     for action in ("accept", "reject", "withdraw"):
-        chosen = writer.language_for(name, language)  # staff mail exists in English only
+        chosen = writer.language_for(name, language)
+        assert chosen == language  # every mail exists in every language
         text, html, subject = writer.render(
-            name, chosen, {**context(action=action), "digest": staff}
+            name, chosen, {**context(action=action), **staff.context()}
         )
         assert text.strip()
         assert "{{" not in text and "{%" not in text
@@ -244,6 +269,8 @@ def test_the_digest_words_reasons_in_english(writer):
                 "event": "cb-forum-2025",
                 "name": "Carmen Tello",
                 "email": "ctello@inia.gob.pe",
+                "government": "PE",
+                "nominated_by": None,
                 "flags": ["over_quota"],
                 "reasons": [
                     {
@@ -257,6 +284,6 @@ def test_the_digest_words_reasons_in_english(writer):
             }
         ],
     )
-    text, _, _ = writer.render("digest", "en", {"digest": staff})
+    text, _, _ = writer.render("digest", "en", staff.context())
     assert "limited to 2 (Peru" in text
     assert writer.describe_reason({"code": "reply_cap", "cap": "10"}, "en").startswith("The sender")

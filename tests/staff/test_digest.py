@@ -20,11 +20,11 @@ def test_digest_lists_what_waits_and_what_could_not_be_checked(maildir_bot):
     text = bot.run("digest", "--print").stdout
 
     assert "2 waiting for a decision" in text
-    assert "ctello@inia.gob.pe> [late]" in text
+    assert "ctello@inia.gob.pe> (Peru) [late]" in text
     assert "after the deadline 2025-07-11 23:59 (America/Toronto)" in text
-    assert "daniel.mensah.gh@gmail.com> [unauthorized_sender]" in text
-    assert "3 nomination(s) arrived without Authentication-Results" in text
-    assert "1 accepted" in text and "1 late" in text and "1 unauthorized" in text
+    assert "daniel.mensah.gh@gmail.com> [unauthorized sender]" in text
+    assert "could not be verified (no Authentication-Results from the receiving server): 3" in text
+    assert "accepted 1" in text and "late 1" in text and "unauthorized sender 1" in text
 
 
 def test_digest_is_sent_once_a_day(tmp_path, database_url, rules_dir):

@@ -20,8 +20,11 @@ def enqueue(
     message_id: str | None = None,
     inbound_message_id: int | None = None,
     participant_id: int | None = None,
+    attachments: list[tuple[str, str, bytes]] = (),
 ) -> OutboxMail:
-    """Render ``template`` for ``to`` and add it to the outbox; sent after the commit."""
+    """Render ``template`` for ``to`` and add it to the outbox; sent after the commit.
+
+    ``attachments`` are (file name, content type, bytes), attached after the body."""
     rendered = writer.compose(
         to=to,
         to_name=to_name,
@@ -31,6 +34,13 @@ def enqueue(
         original=original,
         message_id=message_id,
     )
+    language = rendered.message["Content-Language"]
+    for filename, content_type, data in attachments:  # (name, "type/subtype", bytes)
+        maintype, _, subtype = content_type.partition("/")
+        rendered.message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    if attachments and language:  # now multipart/mixed: its first part took Content-*
+        del rendered.message["Content-Language"]
+        rendered.message["Content-Language"] = language
     row = OutboxMail(
         template=template,
         auto_reply=original is not None,
