@@ -149,6 +149,31 @@ def bot_config(
     )
 
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's; the browser tests never download one
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium, headless, driven by Playwright; one per test module."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def artifacts(tmp_path_factory) -> Path:
+    """Where browser tests keep their screenshots: $NOMBOT_TEST_ARTIFACTS, else a temp folder."""
+    folder = os.environ.get("NOMBOT_TEST_ARTIFACTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("artifacts")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 @pytest.fixture
 def rules_dir(tmp_path) -> Path:
     """A copy of the project's rules/ that a test may edit."""

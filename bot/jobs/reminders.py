@@ -61,8 +61,6 @@ def _remind(
     """Queue one government's reminder in ``session``; the caller commits."""
     session.add(ReminderSent(event_slug=event.slug, government=government.country, day=str(day)))
     session.flush()  # the unique row first: a second runner stops here
-    deadline = event.deadline_utc
-    days_left = (event.local(deadline).date() - day).days
     sent = 0
     for address, holder in {f.email: f for f in government.nominators}.items():
         enqueue(
@@ -76,7 +74,6 @@ def _remind(
                 "event": event_view(event),
                 "recipient_name": holder.name,
                 "government": government.country,
-                "days_left": days_left,
             },
             message_id=_message_id(
                 event, government.country, day, address, services.config.mail_domain

@@ -34,7 +34,6 @@ def context(**extra) -> dict:
     base = dict(
         sender_name="Samuel Kiprono",
         government="KE",
-        days_left=7,
         event={
             "name": "Online Forum",
             "slug": "cb-forum-2025",

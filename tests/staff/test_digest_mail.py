@@ -4,10 +4,8 @@ Chromium (screenshot kept as an artifact) and every participant in the CSV attac
 
 import csv
 import io
-import os
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -17,7 +15,6 @@ from bot.store.models import OutboxMail, Participant
 from bot.vocab import Template
 from tests.access.conftest import E2E, EXAMPLES, add_access, make_services, nominate
 
-CHROMIUM = "/usr/bin/chromium"
 ON_TIME = datetime(2025, 7, 9, 12, 0, tzinfo=UTC)
 
 
@@ -88,22 +85,15 @@ def test_a_second_digest_covers_only_what_came_after_the_first(services):
     assert later.pending  # the queue is listed whole every time
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is absent")
-def test_the_html_part_renders_in_a_browser(services, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_the_html_part_renders_in_a_browser(services, chromium, artifacts):
     html = queued_digest(services).get_body(("html",)).get_content()
-    folder = Path(os.environ.get("NOMBOT_TEST_ARTIFACTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page()
-        page.set_content(html)
-        rows = page.locator("table.review tr[data-participant-id]")
-        assert rows.count() >= 1
-        assert any("ctello@inia.gob.pe" in row for row in rows.all_inner_texts())
-        assert page.locator("table.not-nominated tr").count() == 5  # a header and 4 rows
-        assert "Health of the bot" in page.inner_text("body")
-        page.screenshot(path=str(folder / "digest.png"), full_page=True)
-        browser.close()
-    assert (folder / "digest.png").stat().st_size > 10_000
+    page = chromium.new_page()
+    page.set_content(html)
+    rows = page.locator("table.review tr[data-participant-id]")
+    assert rows.count() >= 1
+    assert any("ctello@inia.gob.pe" in row for row in rows.all_inner_texts())
+    assert page.locator("table.not-nominated tr").count() == 5  # a header and 4 rows
+    assert "Health of the bot" in page.inner_text("body")
+    page.screenshot(path=str(artifacts / "digest.png"), full_page=True)
+    page.close()
+    assert (artifacts / "digest.png").stat().st_size > 10_000

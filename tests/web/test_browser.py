@@ -5,7 +5,6 @@ buttons, corrects a name and adds a participant by hand; the database and the JS
 show each change. Hostile names render as text and no script ever runs (no dialog).
 Screenshots of the dashboard and the review page are kept as artifacts."""
 
-import os
 import shutil
 import threading
 import time
@@ -15,6 +14,7 @@ import pytest
 import uvicorn
 
 from bot.web.app import create_app
+from tests.conftest import CHROMIUM
 from tests.support.dovecot import free_port
 from tests.web.conftest import (
     DECIDER,
@@ -25,7 +25,6 @@ from tests.web.conftest import (
     services_on,
 )
 
-CHROMIUM = "/usr/bin/chromium"
 LATE = "ctello@inia.gob.pe"
 SELF_NOMINATED = "daniel.mensah.gh@gmail.com"
 
@@ -58,16 +57,6 @@ def site(seed, tmp_path_factory):
     services.engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(chromium, site):
     """A fresh browser context (no cookies) that records any dialog a script would open."""
@@ -77,14 +66,6 @@ def page(chromium, site):
     tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
     yield tab
     context.close()
-
-
-@pytest.fixture(scope="module")
-def artifacts(tmp_path_factory) -> Path:
-    folder = os.environ.get("NOMBOT_TEST_ARTIFACTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("web-artifacts")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def sign_in(page) -> None:

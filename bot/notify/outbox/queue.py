@@ -1,5 +1,7 @@
 """Putting a mail in the outbox: render it and add its row to the caller's transaction."""
 
+from collections.abc import Sequence
+
 from sqlmodel import Session
 
 from bot.notify.outbox.verp import new_token
@@ -20,7 +22,7 @@ def enqueue(
     message_id: str | None = None,
     inbound_message_id: int | None = None,
     participant_id: int | None = None,
-    attachments: list[tuple[str, str, bytes]] = (),
+    attachments: Sequence[tuple[str, str, bytes]] = (),
 ) -> OutboxMail:
     """Render ``template`` for ``to`` and add it to the outbox; sent after the commit.
 
