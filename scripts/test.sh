@@ -2,8 +2,9 @@
 # Installs what the tests need — from Debian's packages Dovecot (the tests start their own
 # instance on loopback), tesseract with the data of the seven languages, poppler's
 # pdftoppm (OCR of scans) and chromium (the browser tests drive it); the project and its
-# test extras in .venv — then runs the linter and the test suite. Extra arguments go to
-# pytest. PostgreSQL is expected on 127.0.0.1:5432 (NOMBOT_TEST_POSTGRES overrides the URL).
+# test extras in .venv — then runs the linter and the test suite, in one worker per CPU
+# (NOMBOT_TEST_WORKERS overrides the number; 0 runs it in this process). Extra arguments
+# go to pytest. PostgreSQL is expected on 127.0.0.1:5432 (NOMBOT_TEST_POSTGRES overrides the URL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,4 +24,4 @@ fi
 .venv/bin/pip install --quiet -e '.[test]'
 
 .venv/bin/ruff check bot tests bench
-exec .venv/bin/python -m pytest "$@"
+exec .venv/bin/python -m pytest -n "${NOMBOT_TEST_WORKERS:-auto}" --dist loadgroup "$@"

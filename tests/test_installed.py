@@ -17,6 +17,8 @@ from tests.conftest import ROOT, write_config
 
 EXAMPLES = ROOT / "examples"
 NOMINATIONS = ("01-kenya-nomination.eml", "02-senegal-designation.eml", "03-mexico-table.eml")
+# The wheel is built once per module: its tests run in one worker when the suite runs in several.
+pytestmark = pytest.mark.xdist_group("installed-wheel")
 
 
 @pytest.fixture(scope="module")

@@ -40,8 +40,12 @@ _WORDS = re.compile(r"[a-zñç']+")
 STOPWORDS = lexicon().stopwords()
 # Languages written in a script of their own, with its Unicode ranges.
 _SCRIPTS = [
-    (code, re.compile("[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges) + "]"))
-    for code, ranges in lexicon().scripts()
+    (
+        code,
+        re.compile("[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges) + "]"),
+        weight,
+    )
+    for code, ranges, weight in lexicon().scripts()
 ]
 SCRIPT_SHARE = 0.3
 SAMPLE = 20000
@@ -59,9 +63,14 @@ Model = Callable[[str], tuple[str | None, float]]
 
 
 def by_script(sample: str) -> str | None:
-    """The language whose own script holds more than ``SCRIPT_SHARE`` of the letters."""
-    letters = sum(1 for c in sample if c.isalpha()) or 1
-    shares = [(len(pattern.findall(sample)) / letters, code) for code, pattern in _SCRIPTS]
+    """The language whose own script holds more than ``SCRIPT_SHARE`` of the letters, a
+    character of a script that writes a syllable with one (Chinese) counting as several."""
+    letters = sum(1 for c in sample if c.isalpha())
+    shares = []
+    for code, pattern, weight in _SCRIPTS:
+        own = len(pattern.findall(sample))
+        weighed = letters + own * (weight - 1)
+        shares.append((own * weight / weighed if weighed else 0.0, code))
     share, code = max(shares, default=(0.0, None))
     return code if share > SCRIPT_SHARE else None
 

@@ -48,15 +48,16 @@ SCHEMA: dict[str, dict[str, str]] = {
         "in_place": PATTERNS, "for_person": WORDS, "abbreviations": WORDS,
     },
     "names": {
-        "honorifics": WORDS, "needs_period": WORDS, "suffix_honorifics": WORDS,
-        "post_nominals": WORDS, "not_name": WORDS, "particles": WORDS, "articles": WORDS,
+        "honorifics": WORDS, "honorific_prefixes": WORDS, "needs_period": WORDS,
+        "suffix_honorifics": WORDS, "post_nominals": WORDS, "not_name": WORDS,
+        "particles": WORDS, "articles": WORDS,
         "family_names": TEXT, "family_endings": WORDS, "patronymic_endings": WORDS,
     },
     "organizations": {
         "institution": PATTERNS, "position_qualifiers": WORDS, "positions": PATTERNS,
         "prose": PATTERNS, "leading_prepositions": WORDS, "continuations": WORDS,
     },
-    "references": {"number_words": PATTERNS},
+    "references": {"number_words": PATTERNS, "number_after": PATTERNS},
     "addresses": {"role_mailboxes": WORDS, "at_words": WORDS, "dot_words": WORDS},
     "zones": {
         **dict.fromkeys(
@@ -75,7 +76,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         ),
     },
 }  # fmt: skip
-LANGUAGE_KEYS = {"code", "word_start", "script", "stopwords"}
+LANGUAGE_KEYS = {"code", "word_start", "script", "character_weight", "stopwords"}
 
 
 class LanguageFileError(ValueError):
@@ -89,6 +90,7 @@ class LanguageData:
     code: str
     word_start: bool = True
     script: tuple[tuple[int, int], ...] = ()
+    character_weight: float = 1.0
     stopwords: frozenset[str] = frozenset()
     tables: dict[str, dict[str, object]] = field(default_factory=dict)
 
@@ -170,12 +172,16 @@ def parse_language(text: str, name: str = "<language>") -> LanguageData:
     word_start = header.get("word_start", True)
     if not isinstance(word_start, bool):
         raise LanguageFileError(f"{name}: language.word_start must be true or false")
+    weight = header.get("character_weight", 1)
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or not 1 <= weight <= 5:
+        raise LanguageFileError(f"{name}: language.character_weight must be a number from 1 to 5")
     for table, values in data.items():
         _check_table(name, table, values, word_start)
     return LanguageData(
         code=header["code"],
         word_start=word_start,
         script=_script_ranges(name, header.get("script", [])),
+        character_weight=float(weight),
         stopwords=frozenset(fold_accents(w) for w in header.get("stopwords", "").split()),
         tables=data,
     )
@@ -254,8 +260,13 @@ class Lexicon:
     def family_names(self) -> frozenset[str]:
         return self.words("names", "family_names")
 
-    def scripts(self) -> list[tuple[str, tuple[tuple[int, int], ...]]]:
-        return [(code, lang.script) for code, lang in self.languages.items() if lang.script]
+    def scripts(self) -> list[tuple[str, tuple[tuple[int, int], ...], float]]:
+        """(code, Unicode ranges, character weight) of each language with a script."""
+        return [
+            (code, lang.script, lang.character_weight)
+            for code, lang in self.languages.items()
+            if lang.script
+        ]
 
     def stopwords(self) -> dict[str, frozenset[str]]:
         return {code: lang.stopwords for code, lang in self.languages.items() if lang.stopwords}

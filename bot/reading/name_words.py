@@ -15,6 +15,10 @@ _LEXICON = lexicon()
 # Honorifics and academic/professional prefixes, compared without the trailing period and
 # case-insensitively (also as written inside: "Dr.ª", "Eng.º", "г-жа", "أ.د").
 HONORIFICS = _LEXICON.words("names", "honorifics")
+# Words joined to the front of an honorific ("و" and: "والمهندسة سارة"): not part of it.
+HONORIFIC_PREFIXES = tuple(
+    sorted(_LEXICON.words("names", "honorific_prefixes"), key=len, reverse=True)
+)
 # Words that may open a name only when written with a period ("M. Dupont", not "M Dupont").
 NEEDS_PERIOD = _LEXICON.words("names", "needs_period")
 # Honorifics written after the name, often without a space: "张丽华女士", "박준호 박사".
@@ -49,11 +53,27 @@ def bare_word(token: str) -> str:
     return token.strip(".").lower()
 
 
-def is_honorific(token: str) -> bool:
+def _listed_honorific(token: str) -> bool:
     word = bare_word(token)
     if word not in HONORIFICS and fold_accents(word) not in HONORIFICS:
         return False
     return not (word in NEEDS_PERIOD and not token.endswith("."))
+
+
+def without_prefix(token: str) -> str:
+    """An honorific without a word joined to its front: "والمهندسة" -> "المهندسة"."""
+    if _listed_honorific(token):
+        return token
+    for prefix in HONORIFIC_PREFIXES:
+        rest = token[len(prefix) :]
+        prefixed = token.startswith(prefix) and bare_word(rest) not in NEEDS_PERIOD
+        if prefixed and _listed_honorific(rest):
+            return rest
+    return token
+
+
+def is_honorific(token: str) -> bool:
+    return _listed_honorific(without_prefix(token))
 
 
 def is_not_name_word(token: str) -> bool:
@@ -69,6 +89,6 @@ def split_honorifics(text: str) -> tuple[str | None, str]:
     while len(tokens) > 1 and is_honorific(tokens[0]):
         if tokens[0].lower() == "d." and len(tokens) < 3:
             break  # "D. Smith" is an initial; "D. Santiago Obiang" is Spanish "Don"
-        taken.append(tokens.pop(0))
+        taken.append(without_prefix(tokens.pop(0)))
     title = " ".join(taken) if taken else None
     return title, " ".join(tokens)

@@ -26,6 +26,7 @@ from typing import Any
 
 from bot.config import LimitsConfig
 from bot.reading import Line, ocr
+from bot.reading.addresses import ADDRESS
 from bot.reading.columns import RuledLine, column_tables
 from bot.reading.files import AttachmentText, Unreadable, file_warning
 from bot.reading.zones import split_zones
@@ -56,12 +57,41 @@ def _page_text(page) -> list[str]:
     except Exception:  # an odd content stream: pypdf's layout text is still worth having
         ruled = None
     if ruled is not None:
-        return ruled
+        lines = ruled
+    else:
+        try:
+            # Layout mode keeps the columns of tables apart; column_tables reads them.
+            lines = (page.extract_text(extraction_mode="layout") or "").splitlines()
+        except Exception:  # one bad page must not lose the others
+            return []
+    if any("@" in line for line in lines):
+        return _unglue_addresses(lines, page)
+    return lines
+
+
+def _unglue_addresses(lines: list[str], page) -> list[str]:
+    """A cell that overflows its column runs into the next cell's address in the laid-out
+    line ("Ministério da Terra e Ambientelurdes.matsinhe@…"); pypdf's plain text keeps the
+    two runs apart, so an address that is only the end of a laid-out word is cut off."""
     try:
-        # Layout mode keeps the columns of tables apart; column_tables reads them.
-        return (page.extract_text(extraction_mode="layout") or "").splitlines()
-    except Exception:  # one bad page must not lose the others
-        return []
+        plain = set(ADDRESS.findall(page.extract_text() or ""))
+    except Exception:
+        return lines
+
+    def cut(match: re.Match[str]) -> str:
+        glued = match.group(1)
+        for address in plain:
+            if glued != address and glued.endswith(address):
+                return f"{glued[: -len(address)]}  {address}"
+        return glued
+
+    def mended(line: str) -> str:
+        text = ADDRESS.sub(cut, line) if "@" in line else line
+        if text == line:
+            return line  # a RuledLine stays one
+        return RuledLine(text, line.starts_row) if isinstance(line, RuledLine) else text
+
+    return [mended(line) for line in lines]
 
 
 # A table whose rows are drawn: the rules a content stream paints, and the rows they bound.

@@ -12,12 +12,16 @@ from bot.reading.lexicon import lexicon
 from bot.text import fold_accents
 
 SCBD_REFERENCE = re.compile(r"\bSCBD(?:\s*/\s*[A-Z0-9]{1,12}){2,8}\b", re.I)
-# "Notification 2025-055", "N° 2025-055", "الإخطار رقم 2025-055", "第2025-055号通知" (the
-# words are the language files'), matched on accent-folded text.
+# "Notification 2025-055", "N° 2025-055", "الإخطار رقم 2025-055", "第2025-055号通知", or the
+# number before its word: "贵处2025-055号通知" (the words are the language files'), matched
+# on accent-folded text.
 NOTIFICATION_NUMBER = re.compile(
     "(?:"
     + lexicon().alternation("references", "number_words")
     + r")[^\d\n]{0,25}?(?P<number>20\d\d-\d{3})(?![\d-])"
+    + r"|(?<![\d-])(?P<number_first>20\d\d-\d{3})\s?(?:"
+    + lexicon().alternation("references", "number_after", start=False)
+    + ")"
 )
 
 
@@ -41,7 +45,10 @@ def normalise_reference(reference: str) -> str:
 def cited_references(text: str) -> set[str]:
     """Notification references and numbers cited in the text, upper-case, spaces removed."""
     found = {normalise_reference(m.group(0)) for m in SCBD_REFERENCE.finditer(text)}
-    found |= {m.group("number") for m in NOTIFICATION_NUMBER.finditer(fold_accents(text))}
+    found |= {
+        m.group("number") or m.group("number_first")
+        for m in NOTIFICATION_NUMBER.finditer(fold_accents(text))
+    }
     return found
 
 

@@ -137,7 +137,11 @@ def says_withdraw(words: str) -> bool:
 
 
 def announced_by(words: str) -> Announced:
-    """The intent a cue line without addresses announces, if any."""
+    """The intent a cue line without addresses announces, if any: "… withdraw him and
+    replace him by:" announces the replacement."""
+    replace_by = _REPLACE_BY.search(words)
+    if replace_by and not words[replace_by.end() :].strip(" :.,;-–—"):
+        return "add"
     if says_withdraw(words):
         return "withdraw"
     if NOMINATION.search(words):
@@ -185,12 +189,28 @@ def _nomination_after(words: str, position: int) -> int | None:
     return min(starts, default=None)
 
 
+def _nominated_before_a_withdrawal(sentence: str, position: int) -> bool:
+    """Whether, in a sentence that also withdraws someone, the person at ``position`` is
+    the one nominated: "register her with X and remove Y from the list" — a nomination
+    cue before X, and a withdrawal cue after X that has an address of its own after it
+    (in "X, registered earlier, cannot attend; please cancel", X is withdrawn)."""
+    words, offsets = fold_with_offsets(sentence)
+    at = bisect_left(offsets, position)
+    later = [m.end() for m in WITHDRAWAL.finditer(words, at)]
+    if not later or "@" not in words[later[0] :] or WITHDRAWAL.search(words[:at]):
+        return False
+    nominations = [m.start() for m in NOMINATION.finditer(words, 0, at)]
+    return bool(nominations)
+
+
 def intent(sentence: str, position: int | None, context: Announced) -> bool:
     """True when the person at ``position`` of ``sentence`` is being withdrawn."""
     if position is not None:
         replaced = _replacement_side(sentence, position)
         if replaced is not None:
             return replaced
+        if _nominated_before_a_withdrawal(sentence, position):
+            return False
     words = folded(sentence)
     if says_withdraw(words):
         return True

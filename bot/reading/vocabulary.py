@@ -43,7 +43,8 @@ _LABEL_WORDS = sorted(
     key=len,
     reverse=True,
 )
-_LINE_START = r"^[\s\u200e\u200f\u202a-\u202e\u2066-\u2069]*(?:[-*•·]\s*)?"
+# Spaces and direction marks, then a bullet or a list number ("1. ФИО: …", "2) Nom : …").
+_LINE_START = r"^[\s\u200e\u200f\u202a-\u202e\u2066-\u2069]*(?:[-*•·]\s*|\d{1,2}[.)]\s+)?"
 FIELD_LINE = re.compile(
     _LINE_START + "(" + "|".join(accent_blind(w) for w in _LABEL_WORDS) + r")\s*[:：]\s*(.*)$",
     re.I,

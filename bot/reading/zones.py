@@ -251,7 +251,15 @@ class _ZoneSplitter:
             size, header_lines, forwarded = wrote, [], False
         elif block := _header_block_at(lines, index):
             size, header_lines = block, list(lines[index : index + block])
-            forwarded = self.forwarding or (not self.replying and self.mode != "quoted")
+            header = _parse_header(header_lines)
+            # Under a subject of its own, a block addressed to the secretariat is the
+            # sender's earlier mail to it ("further to our message of 3 July"), not a forward.
+            forwarded = self.forwarding or (
+                not self.replying
+                and self.mode != "quoted"
+                and not self._is_secretariat(header.get("to", ""))
+            )
+            return _Boundary(size, header, forwarded and not self._from_secretariat(header))
         else:
             return None
         header = _parse_header(header_lines)
@@ -269,9 +277,13 @@ class _ZoneSplitter:
         self.current = Segment(self.mode)
 
     def _from_secretariat(self, header: dict[str, str]) -> bool:
-        sender = header.get("from", "").lower()
-        return any(a in sender for a in self.own_addresses) or any(
-            f"@{d}" in sender or f".{d}" in sender for d in self.own_domains
+        return self._is_secretariat(header.get("from", ""))
+
+    def _is_secretariat(self, value: str) -> bool:
+        """Whether a header value names one of the secretariat's addresses or domains."""
+        value = value.lower()
+        return any(a in value for a in self.own_addresses) or any(
+            f"@{d}" in value or f".{d}" in value for d in self.own_domains
         )
 
 

@@ -32,7 +32,7 @@ SHIPPED = {"ar", "en", "es", "fr", "ko", "pt", "ru", "zh"}
 def test_every_shipped_file_loads_and_is_checked():
     languages = load_languages()
     assert set(languages) >= SHIPPED
-    assert {code for code, _ in lexicon().scripts()} >= {"ar", "ru", "zh", "ko"}
+    assert {code for code, _, _ in lexicon().scripts()} >= {"ar", "ru", "zh", "ko"}
     assert {"en", "fr", "es", "pt"} <= set(lexicon().stopwords())
 
 

@@ -28,9 +28,13 @@ from tests.web.conftest import (
 LATE = "ctello@inia.gob.pe"
 SELF_NOMINATED = "daniel.mensah.gh@gmail.com"
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is absent (apt-get install chromium)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is absent (apt-get install chromium)"
+    ),
+    # One served site per module: its tests run in one worker when the suite runs in several.
+    pytest.mark.xdist_group("web-browser"),
+]
 
 
 @pytest.fixture(scope="module")
