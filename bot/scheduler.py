@@ -13,7 +13,8 @@ Jobs (explicit ids, replaced at every start, coalesced, one instance at a time):
 - ``ingest`` every ``inbox.poll_interval`` s, first at start, and at once when the IMAP
   IDLE watcher hears of new mail; the outbox is flushed after each ingestion;
 - ``flush`` every ``outbox.flush_interval`` s (plus one flush at start that ignores the
-  retry back-off: a restart resumes the outbox at once);
+  retry back-off: a restart resumes the outbox at once, the mails a killed process of
+  this host had claimed included);
 - ``digest`` daily at ``digest.at`` in ``digest.timezone`` when ``digest.to`` is set;
 - ``access`` each minute, ``reminders`` every quarter of an hour, ``purge`` every six
   hours, ``directory`` every ``directory.refresh_hours`` when a refresh URL is set
@@ -41,7 +42,9 @@ from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import Engine, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, select
 
 from bot.app import Services
 from bot.config import Config
@@ -50,8 +53,16 @@ from bot.inbox import start_watcher
 from bot.notify.outbox.flush import flush_outbox
 from bot.processing.ingest import ingest_once
 from bot.store.db import make_engine
-from bot.store.lease import SCHEDULER_LEASE, Lease, LeaseHeld, LeaseKeeper, LeaseLost
-from bot.store.models import JOBS_TABLE
+from bot.store.lease import (
+    SCHEDULER_LEASE,
+    Lease,
+    LeaseHeld,
+    LeaseKeeper,
+    LeaseLost,
+    dead_local_holder,
+)
+from bot.store.models import JOBS_TABLE, OutboxMail
+from bot.vocab import MailStatus
 
 log = logging.getLogger(__name__)
 # Seconds between two runs of the access-instructions dispatch, of the reminders (they go
@@ -131,6 +142,40 @@ def run_job(runner_id: str, task: str) -> None:
         log.debug("job %s of runner %s skipped: not running here", task, runner_id)
         return
     TASKS[task](runner)
+
+
+def requeue_dead_claims(engine: Engine) -> int:
+    """Queue again the mails that a killed process of this host had claimed for sending.
+
+    The outbox takes back a claim only after ``STALE_CLAIM`` (another host's process may
+    still be sending); a claim naming a process of this host that no longer exists
+    (``hostname:pid``, as the lease judges its holders) is given back at once, so a
+    restart after a crash resumes the outbox with the mail that was in flight. That mail
+    goes out again even if the server had accepted it just before the kill (SMTP cannot
+    tell): the same trade-off as a stale claim, made sooner. Returns how many.
+    """
+    with Session(engine) as session:
+        workers = session.exec(
+            select(OutboxMail.claimed_by)
+            .where(OutboxMail.status == MailStatus.SENDING, OutboxMail.claimed_by.is_not(None))
+            .distinct()
+        ).all()
+    dead = [worker for worker in workers if worker and dead_local_holder(worker)]
+    if not dead:
+        return 0
+    with engine.begin() as connection:
+        requeued = connection.execute(
+            update(OutboxMail)
+            .where(OutboxMail.status == MailStatus.SENDING, OutboxMail.claimed_by.in_(dead))
+            .values(status=MailStatus.QUEUED, claimed_by=None, claimed_at=None)
+        ).rowcount
+    if requeued:
+        log.warning(
+            "outbox: %d mail(s) claimed by %s, no longer running, queued again",
+            requeued,
+            ", ".join(sorted(dead)),
+        )
+    return requeued
 
 
 class StoredJobScheduler(BackgroundScheduler):
@@ -361,6 +406,10 @@ class Runner:
             self.id,
             config.run.lease_seconds / 3,
         )
+        try:
+            requeue_dead_claims(self.services.engine)
+        except SQLAlchemyError:
+            log.exception("could not take back the outbox claims of killed processes")
         self.flush(ignore_backoff=True)  # a restart resumes the outbox at once
         if self.stop.is_set():
             return

@@ -57,7 +57,10 @@ def _listed_honorific(token: str) -> bool:
     word = bare_word(token)
     if word not in HONORIFICS and fold_accents(word) not in HONORIFICS:
         return False
-    return not (word in NEEDS_PERIOD and not token.endswith("."))
+    # Without its period, such a word is an honorific only written in lower case ("don
+    # Julián Tupa"; "Don Smith" is a given name).
+    lower_case_word = len(word) > 2 and token.islower()
+    return not (word in NEEDS_PERIOD and not token.endswith(".") and not lower_case_word)
 
 
 def without_prefix(token: str) -> str:

@@ -26,7 +26,8 @@ LIST_MARKER = re.compile(
     r"^\s*(?:\(?\d{1,3}[.)\]]|\(?[a-z][.)\]](?=\s)|\(?[A-Z]\)(?=\s)|\(?[ivx]{1,4}[.)](?=\s)"
     r"|\d{1,3}-(?=\s)|[-*•·◦▪►–—o](?=\s)|#\d+)\s*"
 )
-_SEPARATORS = re.compile(r"\s*(?:[,;|/\t،，、；：]|\s[-–—]\s|:\s)\s*")
+# (An en or em dash separates with or without spaces, a hyphen only between spaces.)
+_SEPARATORS = re.compile(r"\s*(?:[,;|/\t،，、；：–—]|\s-\s|:\s)\s*")
 _ADDRESS_FOLLOWS = re.compile(r"\s*[(<\[（]?\s*[^\s@]+@")
 _TOKEN_PUNCTUATION = ",;:()[]\"'“”،，、；：（）"
 _TOKEN = re.compile(r"\S+")

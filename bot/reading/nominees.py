@@ -17,6 +17,7 @@ from bot.reading.candidates import Candidate
 from bot.reading.context import AnalysisContext
 from bot.reading.gathering import Gathered, addresses_in_header
 from bot.reading.names import name_from_display, same_person
+from bot.reading.names_in_text import honorific_for
 from bot.reading.vocabulary import FOR_INFORMATION, LETTERHEAD, NOMINEES_IN_COPY, folded
 from bot.reading.zones import Segment
 
@@ -33,8 +34,10 @@ class Nominees:
     withdrawn_names: list[str] = field(default_factory=list)  # withdrawn without an address
 
 
-def _self_candidate(mail: ParsedMail) -> Candidate:
+def _self_candidate(mail: ParsedMail, own_text: str) -> Candidate:
+    """The sender asking to take part, with the title their text gives them ("أنا الدكتور …")."""
     person, title = name_from_display(mail.from_name)
+    title = title or honorific_for(person, own_text)
     return Candidate(
         mail.from_email, name=person, title=title, source="sender", listed=True, shape="sender"
     )
@@ -75,7 +78,7 @@ def _sort_candidates(
     """Candidates with an address, merged by address, the withdrawn set apart."""
     chosen = Nominees()
     if self_nominated and not context.is_ours(mail.from_email):
-        chosen.kept[mail.from_email] = _self_candidate(mail)
+        chosen.kept[mail.from_email] = _self_candidate(mail, "\n".join(gathered.own_text))
     for candidate, segment in gathered.candidates:
         if not _may_be_nominee(candidate, segment, mail, context, self_nominated):
             continue
@@ -152,6 +155,7 @@ def copy_nominees(
             if match is None:
                 continue
             person, title = match.name, match.title or title
+        title = title or honorific_for(person, own_text)  # "Mme Claire Weber, en copie"
         chosen.append(
             Candidate(address, name=person, title=title, source="cc", listed=True, shape="cc")
         )

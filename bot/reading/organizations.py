@@ -8,6 +8,7 @@ sentence nor a job title ("Head of Laboratory Section" is a position, not a labo
 import re
 
 from bot.reading.lexicon import lexicon
+from bot.reading.script import is_capitalised
 from bot.text import fold_accents, fold_with_offsets, squeeze
 
 _LEXICON = lexicon()
@@ -75,7 +76,7 @@ def institution(segment: str) -> str | None:
     segment = _without_leading_preposition(segment)
     words = fold_accents(segment)
     if (
-        segment[:1].isupper()
+        is_capitalised(segment[:1])
         and INSTITUTION.search(words)
         and not _PROSE.search(words)
         and not _POSITION.match(words)

@@ -24,12 +24,16 @@ NAME_KINDS = ("name", "name_family_first", "first", "middle", "last")
 
 
 _LABEL_PARTS = re.compile(r"\s*[/／]\s*")
+# A bracketed note after a label: how to write the field, not what it is.
+_QUALIFIER = re.compile(r"\s*[(（][^()（）]{1,20}[)）]\s*[:：*]?\s*$")
 
 
 def label_kind(text: str) -> str | None:
     """The kind of a field label or column header, or None if it is not one we know; a
     label joining two of one kind ("职务/职称", "Fonction / Poste") is of that kind."""
     kind = _LABEL_INDEX.get(label_key(text))
+    if kind is None and _QUALIFIER.search(text):  # "名（英文）", "Surname (in capitals)"
+        kind = _LABEL_INDEX.get(label_key(_QUALIFIER.sub("", text)))
     if kind is None and ("/" in text or "／" in text):
         kinds = {_LABEL_INDEX.get(label_key(part)) for part in _LABEL_PARTS.split(text)}
         if len(kinds) == 1:
