@@ -1,8 +1,10 @@
 """The ``nombot`` command line: every entry point into the bot.
 
-Each command loads the configuration (``--config``, else ``config.toml``, else
-``config.example.toml``), does one job and exits; errors a person can fix are printed
-as one line with a non-zero status, never as a traceback.
+Each command loads the configuration (``--config``, else ``./config.toml``; without
+either it stops with one line pointing at ``nombot init``), sets up logging as its
+``[log]`` section says, does one job and exits; errors a person can fix are printed as
+one line with a non-zero status, never as a traceback. ``nombot init`` needs no
+configuration; ``nombot check`` reports a bad one as its first failed check.
 """
 
 import logging
@@ -15,10 +17,12 @@ import typer
 
 from bot.access.commands import access_app
 from bot.console import echo_json, state, table
-from bot.console import output as write_output
 from bot.console import services as build_services
-from bot.errors import UserError
+from bot.deploy.check import check_command
+from bot.deploy.init import init_command
+from bot.errors import ConfigError, UserError
 from bot.jobs.commands import directory_refresh, purge, reminders
+from bot.logs import configure_logging
 from bot.staff.commands import accept, digest, reject, review, withdraw
 from bot.web.commands import staff_app, web
 
@@ -37,33 +41,64 @@ app.add_typer(inbox_app, name="inbox")
 app.add_typer(access_app, name="access")  # bot.access.commands
 app.add_typer(staff_app, name="staff")  # bot.web.commands
 app.command()(web)  # bot.web.commands
+app.command("init")(init_command)  # bot.deploy.init
+app.command("check")(check_command)  # bot.deploy.check
 
 log = logging.getLogger("nombot")
+
+DEFAULT_CONFIG = Path("config.toml")
+NO_CONFIG = "nombot: no config.toml here; run `nombot init DIR` or pass --config"
+WITHOUT_CONFIG = {"init"}  # commands that need no configuration
+REPORT_BAD_CONFIG = {"check"}  # commands that report a bad configuration themselves
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"nombot {version('nomination-bot')}")
+        except PackageNotFoundError:
+            typer.echo("nombot (version unknown: the package is not installed)")
+        raise typer.Exit()
 
 
 @app.callback()
 def options(
+    ctx: typer.Context,
     config: Annotated[
         Path | None,
         typer.Option(
             "--config",
             "-c",
-            help="Configuration file (default: config.toml, else config.example.toml).",
+            help="Configuration file (default: ./config.toml; `nombot init DIR` writes one).",
             show_default=False,
         ),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what is done.")] = False,
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
+    configure_logging(verbose)
     state.config_path = config
     state._config = None
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    logging.getLogger("flufl.bounce").setLevel(logging.CRITICAL)
-    logging.getLogger("mailparser").setLevel(logging.CRITICAL)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    command = ctx.invoked_subcommand
+    if command in WITHOUT_CONFIG or "--help" in sys.argv[1:]:
+        return
+    if config is None:
+        if not DEFAULT_CONFIG.is_file():
+            typer.echo(NO_CONFIG, err=True)
+            raise typer.Exit(2)
+        state.config_path = DEFAULT_CONFIG
+    try:
+        configure_logging(verbose, state.config.log.format)
+    except ConfigError:
+        if command not in REPORT_BAD_CONFIG:
+            raise
 
 
 @app.command()
@@ -145,33 +180,18 @@ def participants(
     status: Annotated[
         str | None, typer.Option(help="confirmed, pending, rejected or withdrawn.")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or xlsx.")] = "table",
+    fmt: Annotated[
+        str, typer.Option("--format", help="table, csv (UTF-8 with a BOM), json or xlsx.")
+    ] = "table",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (any format; xlsx needs one)."),
     ] = None,
 ) -> None:
     """List the participants registered so far."""
-    from bot.staff.reports import PARTICIPANT_FIELDS, as_csv, as_json, participant_rows, write_xlsx
-    from bot.store.db import open_database
+    from bot.staff.listing import list_participants
 
-    rows = participant_rows(open_database(state.config.database_url), event, status)
-    if fmt == "json":
-        write_output(as_json(rows), output)
-    elif fmt == "csv":
-        write_output(as_csv(rows, PARTICIPANT_FIELDS), output)
-    elif fmt == "xlsx":
-        if output is None:
-            raise UserError("--format xlsx needs --output FILE.xlsx")
-        write_xlsx(rows, PARTICIPANT_FIELDS, output)
-        typer.echo(f"{len(rows)} participant(s) written to {output}")
-    elif fmt == "table":
-        table(
-            rows,
-            ("event", "name", "email", "country", "status", "flags"),
-            f"{len(rows)} participant(s)",
-        )
-    else:
-        raise UserError(f"--format: {fmt!r} is not one of table, csv, json, xlsx")
+    list_participants(event, status, fmt, output)
 
 
 @app.command()
@@ -200,21 +220,26 @@ def directory_import(
     file: Annotated[
         Path,
         typer.Argument(
-            help="CSV (country,role,name,email,organization,language) or BCH index JSON."
+            help="CSV (country,role,name,email,organization,language; comma, semicolon or "
+            "tab; UTF-8, cp1252 or latin-1) or BCH index JSON."
         ),
     ],
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Import even a file without focal points, or one removing more than "
+            "\\[directory] max_removed_share of them.",
+        ),
+    ] = False,
 ) -> None:
     """Replace the focal-point directory with the content of FILE (all or nothing)."""
-    from sqlmodel import Session
-
     from bot.store.db import open_database
-    from bot.store.directory import import_entries, read_directory_file
+    from bot.store.directory import import_file
 
-    entries = read_directory_file(file)
     engine = open_database(state.config.database_url)
-    with Session(engine) as session:
-        report = import_entries(session, entries, "bch" if file.suffix == ".json" else "csv")
-        session.commit()
+    share = state.config.directory.max_removed_share
+    report = import_file(engine, file, share, force)
     typer.echo(f"directory: {report.summary()}")
     for entry in report.added[:20]:
         typer.echo(f"  + {entry.country} {entry.role} {entry.email}")

@@ -24,15 +24,16 @@ from pydantic import (
 )
 
 from bot.errors import ConfigError
+from bot.oauth import LoginKeys  # the auth and token_command keys of [inbox], [outbox]
 
-DEFAULT_CONFIG_NAMES = ("config.toml", "config.example.toml")
+DEFAULT_CONFIG_NAMES = ("config.toml",)
 
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
-class InboxConfig(_Section):
+class InboxConfig(LoginKeys, _Section):
     url: str = "maildir:var/inbox"
     password_env: str = "NOMBOT_IMAP_PASSWORD"
     idle: bool = True
@@ -56,7 +57,7 @@ class InboxConfig(_Section):
         return value
 
 
-class OutboxConfig(_Section):
+class OutboxConfig(LoginKeys, _Section):
     url: str = "maildir:var/outbox"
     sender: str = Field("Nominations <nominations@example.org>", alias="from")
     reply_to: str | None = None
@@ -159,6 +160,13 @@ class LimitsConfig(_Section):
     max_sheet_rows: int = Field(5000, ge=1)
     max_text_chars: int = Field(1_000_000, ge=1000)
     max_nesting: int = Field(3, ge=0)
+    # multipart/* and message/* parts parsed in one message; past them the rest is one
+    # opaque part (200 levels of nesting cannot exhaust the parser).
+    max_mime_containers: int = Field(64, ge=1, le=200)
+    # An archive (DOCX, XLSX, ODT, ODS) is refused when its members expand past this many
+    # bytes in all, or when a member larger than 1 MiB expands more than this many times.
+    max_expanded_bytes: int = Field(32 * 1024 * 1024, ge=1024)
+    max_expansion_ratio: int = Field(100, ge=2)
 
 
 # Mail providers shared by everyone: a secretariat address there says nothing of its domain.
@@ -203,6 +211,13 @@ class WebConfig(_Section):
     login_window_minutes: int = Field(15, ge=1)
 
 
+class LogConfig(_Section):
+    """What the bot logs on standard error: ``text`` lines for a terminal, or ``json``, one
+    object per line (time, level, logger, message, exception) for a log collector."""
+
+    format: Literal["text", "json"] = "text"
+
+
 class StaffConfig(_Section):
     """The secretariat's staff: the addresses that may decide by e-mail."""
 
@@ -227,6 +242,7 @@ class Config(_Section):
     run: RunConfig = RunConfig()
     retention: RetentionConfig = RetentionConfig()
     directory: DirectoryConfig = DirectoryConfig()
+    log: LogConfig = LogConfig()
     # (the staff interface's sections follow)
     web: WebConfig = WebConfig()
     staff: StaffConfig = StaffConfig()
@@ -320,7 +336,7 @@ def parse_mail_url(url: str) -> MailUrl:
 
 
 def find_config(explicit: str | Path | None) -> Path | None:
-    """The file to read: the one given, else config.toml, else config.example.toml."""
+    """The file to read: the one given, else config.toml (the example is never taken)."""
     if explicit:
         return Path(explicit)
     for name in DEFAULT_CONFIG_NAMES:

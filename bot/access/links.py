@@ -1,5 +1,6 @@
 """Participants' own links (meeting platforms issue one per registrant), imported from a
-CSV with an ``email,url`` header — UTF-8, with or without a byte-order mark — by
+CSV with an ``email,url`` header (read as ``bot.store.csvfile`` reads any import: comma,
+semicolon or tab; UTF-8 with or without a byte-order mark, else cp1252/latin-1) by
 ``nombot access links import FILE.csv``. The access mail uses a participant's own link
 instead of the event's ``url``.
 
@@ -8,8 +9,6 @@ import with one line naming the file, the line and the problem. A good file is m
 in one transaction (new addresses added, changed links replaced, others kept).
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from bot.access.mail import access_live
 from bot.access.publish import valid_url
 from bot.errors import UserError
 from bot.reading.addresses import normalise
+from bot.store.csvfile import read_csv_text
 from bot.store.models import AccessLink, Participant, utcnow
 
 COLUMNS = ("email", "url")
@@ -54,17 +54,6 @@ class LinkReport:
         )
 
 
-def _text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"{path}: cannot be read ({exc.strerror})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
-
-
 def _link(row: dict, where: str) -> tuple[str, str]:
     raw_email = (row.get("email") or "").strip()
     email = normalise(raw_email)
@@ -80,30 +69,24 @@ def _link(row: dict, where: str) -> tuple[str, str]:
 
 def read_links(path: Path) -> list[Link]:
     """Every link of the file, or a UserError naming the first bad line."""
-    text = _text(path)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        header = [(h or "").strip().lower() for h in reader.fieldnames or []]
-        missing = [c for c in COLUMNS if c not in header]
-        if missing:
-            found = ",".join(header) or "nothing"
-            raise UserError(
-                f"{path}:1: missing column(s) {', '.join(missing)}; expected a header "
-                f"{','.join(COLUMNS)} (found {found[:200]})"
-            )
-        reader.fieldnames = header
-        links: dict[str, Link] = {}
-        for row in reader:
-            where = f"{path}:{reader.line_num}"
-            if not any(isinstance(v, str) and v.strip() for v in row.values()):
-                continue
-            email, url = _link(row, where)
-            if email in links and links[email].url != url:
-                first = links[email].line
-                raise UserError(f"{where}: {email} already has another url on line {first}")
-            links[email] = Link(email, url, reader.line_num)
-    except csv.Error as exc:
-        raise UserError(f"{path}:{reader.line_num}: not CSV ({exc})") from None
+    source = read_csv_text(path)
+    rows = source.reader()
+    missing = rows.missing(COLUMNS)
+    if missing:
+        raise UserError(
+            f"{path}:{source.first_line}: missing column(s) {', '.join(missing)}; expected a "
+            f"header {','.join(COLUMNS)} ({rows.found()})"
+        )
+    links: dict[str, Link] = {}
+    for row in rows:
+        where = f"{path}:{rows.line}"
+        if not any(isinstance(v, str) and v.strip() for v in row.values()):
+            continue
+        email, url = _link(row, where)
+        if email in links and links[email].url != url:
+            first = links[email].line
+            raise UserError(f"{where}: {email} already has another url on line {first}")
+        links[email] = Link(email, url, rows.line)
     if not links:
         raise UserError(f"{path}: no links (one line per participant: email,url)")
     return list(links.values())

@@ -10,11 +10,16 @@ from datetime import UTC, datetime
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 
 from bot.config import Config, parse_mail_url
 from bot.errors import InboxError
 from bot.inbox.imap import NETWORK_ERRORS, connect
 from bot.inbox.maildir import ensure_maildir
+
+_MAILDIR_PARTS = ("cur", "new", "tmp")
+# What a server answers an APPEND to a folder that does not exist (RFC 3501, RFC 5530).
+_NO_FOLDER = ("TRYCREATE", "NONEXISTENT")
 
 
 def receipt_time(raw: bytes) -> datetime:
@@ -36,18 +41,44 @@ def deliver(config: Config, raw: bytes, received: datetime | None = None) -> str
     moment = received or receipt_time(raw)
     url = parse_mail_url(config.inbox.url)
     if url.scheme == "maildir":
-        path = config.path(url.path)
-        box = ensure_maildir(path)
-        key = box.add(raw)
-        file = path / "new" / key
-        stamp = moment.timestamp()
-        os.utime(file, (stamp, stamp))
-        return str(file)
+        return _into_maildir(config.path(url.path), raw, moment)
     client = connect(config, url)
     try:
         client.append(url.folder, raw, msg_time=moment)
     except NETWORK_ERRORS as exc:
+        if any(code in str(exc).upper() for code in _NO_FOLDER):
+            raise InboxError(
+                f"inbox.url: there is no folder {url.folder!r} on {url.host}; create it on "
+                "the server or correct inbox.url"
+            ) from None
         raise InboxError(f"APPEND to {url.folder} failed: {exc}") from None
     finally:
         client.logout()
     return f"{config.inbox.url} ({moment.isoformat()})"
+
+
+def _into_maildir(path: Path, raw: bytes, moment: datetime) -> str:
+    """Deliver into the Maildir at ``path``: made when missing, and its cur/, new/ and tmp/
+    when some are missing; a folder that holds other things is refused in one line."""
+    where = f"inbox.url: {path}"
+    try:
+        blocking = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+        if blocking is not None:
+            raise InboxError(f"{where}: {blocking} is a file, not a folder")
+        if path.is_dir():
+            present = [part for part in _MAILDIR_PARTS if (path / part).is_dir()]
+            if not present and any(path.iterdir()):
+                raise InboxError(
+                    f"{where} is a folder but not a Maildir (it has no cur/, new/ or tmp/); "
+                    "point inbox.url at a Maildir or at a folder that does not exist yet"
+                )
+            for part in _MAILDIR_PARTS:
+                (path / part).mkdir(exist_ok=True)
+        key = ensure_maildir(path).add(raw)
+        file = path / "new" / key
+        stamp = moment.timestamp()
+        os.utime(file, (stamp, stamp))
+    except OSError as exc:
+        problem = exc.strerror or type(exc).__name__
+        raise InboxError(f"{where}: cannot deliver there ({problem}: {exc.filename})") from None
+    return str(file)

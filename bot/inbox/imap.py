@@ -5,7 +5,9 @@ for staff) and ``INTERNALDATE`` (the server's receipt time, on which deadlines a
 judged), UIDs above the last one handled for the current UIDVALIDITY. Oversized
 messages are fetched as headers only. Handled messages are moved with MOVE, or
 COPY + ``\\Deleted`` + UID EXPUNGE where MOVE is missing. ``IdleWatcher`` keeps a second
-connection in IDLE and calls back when the server announces new mail.
+connection in IDLE and calls back when the server announces new mail. Logs in with LOGIN
+and the password, or with AUTHENTICATE XOAUTH2 and an access token (``inbox.auth``,
+bot.oauth).
 """
 
 import logging
@@ -21,10 +23,15 @@ from imapclient.exceptions import IMAPClientError, LoginError
 from bot.config import Config, MailUrl, secret
 from bot.errors import ConfigError, InboxError
 from bot.inbox import InboxMessage
+from bot.oauth import TokenCommand, TokenError, login_with_token
 from bot.tls import client_context
 
 log = logging.getLogger(__name__)
 NETWORK_ERRORS = (OSError, socket.timeout, ssl.SSLError, IMAPClientError, EOFError)
+
+
+class _Refused(InboxError):
+    """The server refused the login (wrong password, expired token)."""
 
 
 def connect(config: Config, url: MailUrl) -> IMAPClient:
@@ -32,8 +39,41 @@ def connect(config: Config, url: MailUrl) -> IMAPClient:
     inbox = config.inbox
     if not url.username:
         raise ConfigError("inbox.url: no user name (imap://USER@HOST/INBOX)")
-    password = secret(inbox.password_env, "inbox.password_env")
+    user = url.username
     where = f"{url.scheme}://{url.host}:{url.port or (993 if url.scheme == 'imaps' else 143)}"
+    password = None
+    if inbox.auth == "password":
+        password = secret(inbox.password_env, "inbox.password_env")
+    client = _open(config, url, where)
+    try:
+        if password is None:
+            _token_login(client, where, user, inbox.token_command or "")
+        else:
+            _login(client, where, user, password=password)
+    except InboxError:
+        _close(client)
+        raise
+    except TokenError as exc:  # an InboxError, so that IdleWatcher retries it too
+        _close(client)
+        raise InboxError(str(exc)) from None
+    client.normalise_times = False  # keep INTERNALDATE timezone-aware
+    return client
+
+
+def _token_login(client: IMAPClient, where: str, user: str, command: str) -> None:
+    """AUTHENTICATE XOAUTH2 with the token in memory, then once with a fresh one."""
+    if not client.has_capability("AUTH=XOAUTH2"):
+        raise InboxError(f"{where} does not offer XOAUTH2 login (inbox.auth = 'xoauth2')")
+    tokens = TokenCommand(command, "inbox.token_command")
+    try:
+        login_with_token(tokens, lambda token: _login(client, where, user, token=token), _Refused)
+    except _Refused as exc:
+        raise InboxError(f"{exc} (a fresh token from inbox.token_command too)") from None
+
+
+def _open(config: Config, url: MailUrl, where: str) -> IMAPClient:
+    """A connection, switched to TLS as configured, not yet logged in."""
+    inbox = config.inbox
     ca_file = config.path(inbox.ca_file) if inbox.ca_file else None
     context = client_context(inbox.tls_verify, ca_file)
     try:
@@ -52,15 +92,28 @@ def connect(config: Config, url: MailUrl) -> IMAPClient:
                 client.starttls(context)
             elif inbox.starttls == "always":
                 raise InboxError(f"{where} does not offer STARTTLS (inbox.starttls = 'always')")
-        client.login(url.username, password)
-    except LoginError as exc:
+    except InboxError:
         _close(client)
-        raise InboxError(f"login to {where} as {url.username} refused: {_reason(exc)}") from None
+        raise
     except NETWORK_ERRORS as exc:
         _close(client)
         raise InboxError(f"{where}: {_reason(exc)}") from None
-    client.normalise_times = False  # keep INTERNALDATE timezone-aware
     return client
+
+
+def _login(
+    client: IMAPClient, where: str, user: str, token: str | None = None, password: str = ""
+) -> None:
+    """LOGIN with the password, or AUTHENTICATE XOAUTH2 with the token given."""
+    try:
+        if token is not None:
+            client.oauth2_login(user, token)
+        else:
+            client.login(user, password)
+    except LoginError as exc:
+        raise _Refused(f"login to {where} as {user} refused: {_reason(exc)}") from None
+    except NETWORK_ERRORS as exc:
+        raise InboxError(f"{where}: {_reason(exc)}") from None
 
 
 def _reason(exc: BaseException) -> str:

@@ -61,7 +61,7 @@ def reminders(
 
 
 def directory_refresh() -> None:
-    """Fetch the directory from [directory] refresh_url now (as the scheduled job does)."""
+    """Fetch the directory from \\[directory] refresh_url now (as the scheduled job does)."""
     from bot.errors import UserError
     from bot.jobs.refresh import refresh_directory
     from bot.vocab import RefreshOutcome

@@ -3,32 +3,46 @@
 mail-parser decodes the headers (RFC 2047 words, address lists, dates) and reports
 defects; the body parts and attachments are then taken from its stdlib message so that
 the text of an attached ``message/rfc822`` is never mistaken for the sender's own words.
-Oversized leaf parts are cut out of the raw bytes before parsing, so a 25 MB attachment
-costs a few megabytes of memory, not hundreds.
+Before parsing, large leaf parts are cut out of the raw bytes and nesting past the limit
+is made opaque (``detach``), so a 30 MB message costs a few megabytes of memory, not
+hundreds, and 200 levels of parts cannot exhaust the parser's recursion. Display names
+are decoded here even when mail-parser leaves an RFC 2047 word as written (one hiding
+CR/LF, or in an unknown charset): decoded, flattened to one line, never a word again.
 """
 
 import binascii
 import logging
-import quopri
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.header import decode_header
 from email.message import Message
 from email.utils import getaddresses
 
 import mailparser
 
 from bot.config import LimitsConfig
+from bot.message.detach import (
+    DETACH_ABOVE,
+    DETACHED_HEADER,
+    decode_transfer,
+    detach_large_parts,
+    encoded_size,
+    limit_containers,
+)
 from bot.message.flowed import decode_flowed
 from bot.text import clean_header
 from bot.vocab import Warning, WarningCode
 
+__all__ = ["DETACH_ABOVE", "Attachment", "ParsedMail", "detach_large_parts", "parse_mail"]
+
 logging.getLogger("mailparser").setLevel(logging.ERROR)
-DETACHED_HEADER = "X-Nombot-Detached"
 # How much of the first text part is kept apart (the language of a robot's own words).
 ROBOT_SAMPLE = 5000
-DETACH_ABOVE = 256 * 1024  # larger MIME parts never go through the parser
-_BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"\r\n]{1,200}))', re.I)
+# Images the reader takes for scanned pages (bot.reading.gathering.SCANNED_IMAGE_TYPES).
+SCANNED_IMAGE_TYPES = ("image/png", "image/jpeg", "image/tiff")
+_FOLDING = re.compile(r"\r?\n[ \t]")
+_LINE_BREAK = re.compile(r"[\r\n\x00\u2028\u2029\x85]")
 
 
 @dataclass
@@ -39,6 +53,7 @@ class Attachment:
     content_type: str
     data: bytes
     omitted_bytes: int = 0  # > 0: the part was past the size limit and was not decoded
+    skipped: bool = False  # past [limits] max_attachments: not decoded, the reader skips it
 
     @property
     def is_message(self) -> bool:
@@ -82,68 +97,6 @@ class ParsedMail:
         return self.message.get_content_type()
 
 
-def detach_large_parts(raw: bytes, detach_above: int) -> tuple[bytes, list[memoryview]]:
-    """Cut MIME leaf parts larger than ``detach_above`` out of the bytes before parsing.
-
-    Works by slicing between boundary lines: each large part keeps its headers and gets
-    ``X-Nombot-Detached: <n>``; its encoded body stays in the original bytes, returned as
-    views, and is decoded only when a reader asks for it and the limits allow. The
-    parser (and its several copies of every part) never sees it.
-    """
-    if len(raw) <= detach_above:
-        return raw, []
-    boundaries = {(m.group(1) or m.group(2)) for m in _BOUNDARY.finditer(raw)}
-    whole = memoryview(raw)
-    if boundaries:
-        pattern = re.compile(
-            rb"^--(?:" + b"|".join(re.escape(b) for b in boundaries) + rb")(?:--)?[ \t]*\r?$",
-            re.M,
-        )
-        cuts = [m.span() for m in pattern.finditer(raw)]
-        spans = [(end, following) for (_, end), (following, _) in zip(cuts, cuts[1:], strict=False)]
-    else:
-        spans = [(0, len(raw))]  # a single-part message: its body is the part
-    pieces: list[bytes] = []
-    views: list[memoryview] = []
-    position = 0
-    for start, stop in spans:
-        if stop - start <= detach_above:
-            continue
-        header_end = _header_end(raw, start, stop)
-        pieces.append(raw[position:header_end])
-        pieces.append(f"{DETACHED_HEADER}: {len(views)}\r\n\r\n".encode())
-        views.append(whole[header_end:stop])
-        position = stop
-    if not views:
-        return raw, []
-    pieces.append(raw[position:])
-    return b"".join(pieces), views
-
-
-def decode_transfer(view: memoryview, encoding: str) -> bytes:
-    """Decode a detached body by its Content-Transfer-Encoding."""
-    encoding = encoding.strip().lower()
-    if encoding == "base64":
-        return binascii.a2b_base64(view)
-    if encoding == "quoted-printable":
-        return quopri.decodestring(bytes(view))
-    return bytes(view)
-
-
-def encoded_size(view: memoryview, encoding: str) -> int:
-    """The decoded size of a detached body, without decoding it."""
-    return len(view) * 3 // 4 if encoding.strip().lower() == "base64" else len(view)
-
-
-def _header_end(raw: bytes, start: int, stop: int) -> int:
-    """Where the headers of the part between ``start`` and ``stop`` end (before the blank line)."""
-    for blank in (b"\r\n\r\n", b"\n\n"):
-        found = raw.find(blank, start, min(stop, start + 65536))
-        if found != -1:
-            return found + (2 if blank == b"\r\n\r\n" else 1)
-    return min(stop, start + 1)
-
-
 def decode_text(payload: bytes, charset: str | None) -> tuple[str, bool]:
     """Bytes to text with the declared charset; (text, True) when it had to guess."""
     candidates = [charset] if charset else []
@@ -153,7 +106,7 @@ def decode_text(payload: bytes, charset: str | None) -> tuple[str, bool]:
             continue
         try:
             return payload.decode(name), index > 0 and bool(charset)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError, ValueError):  # unknown, or not a text codec
             continue
     return payload.decode("latin-1", "replace"), True
 
@@ -163,19 +116,42 @@ def _filename(part: Message) -> str | None:
         name = part.get_filename()
     except Exception:
         return None
-    return clean_header(mailparser_decode(name)) if name else None
+    return display_text(name) if name else None
 
 
-def mailparser_decode(value: str) -> str:
-    """Decode RFC 2047 words left in a parameter value (some clients encode file names so)."""
+def decode_words(value: str) -> str:
+    """RFC 2047 words left in a value decoded, each in its charset when Python knows it
+    (else as UTF-8, then Latin-1): a name in ``x-unknown`` still reads as its letters."""
     if "=?" not in value:
         return value
-    from email.header import decode_header, make_header
-
     try:
-        return str(make_header(decode_header(value)))
-    except Exception:
+        chunks = decode_header(value)
+    except Exception:  # a malformed word: the value stays as written
         return value
+    return "".join(
+        data if isinstance(data, str) else decode_text(data, charset)[0] for data, charset in chunks
+    )
+
+
+def display_name(value: str | None) -> str:
+    """A mailbox's display name: as ``display_text``, ending at a line break that an RFC
+    2047 word decoded to ("Samuel Kiprono⏎Bcc: …" is Samuel Kiprono)."""
+    unfolded = _FOLDING.sub(" ", str(value or ""))
+    return display_text(_LINE_BREAK.split(decode_words(unfolded), 1)[0])
+
+
+def display_text(value: str | None, limit: int = 998) -> str:
+    """A display name or file name as text safe for any header: words decoded, controls
+    (CR, LF, NUL …) made spaces, one bounded line, and no ``=?`` left to be decoded
+    again by whoever writes it into a header."""
+    text = clean_header(decode_words(str(value or "")), limit)
+    return text.replace("=?", "= ?")
+
+
+def _counted(content_type: str) -> bool:
+    """Whether the reader counts the attachment against ``max_attachments``: everything
+    but images, except those that may be a scanned page (``gathering`` reads so)."""
+    return not content_type.startswith("image/") or content_type in SCANNED_IMAGE_TYPES
 
 
 def _is_attachment(part: Message) -> bool:
@@ -198,15 +174,18 @@ class _Walker:
         self.htmls: list[str] = []
         self.attachments: list[Attachment] = []
         self.warnings: list[Warning] = []
+        self.counted = 0  # attachments the reader counts against [limits] max_attachments
 
     def _view(self, part: Message) -> memoryview | None:
         marker = part.get(DETACHED_HEADER)
         if marker is None:
             return None
         try:
-            return self.views[int(str(marker).strip())]
+            view = self.views[int(str(marker).strip())]
         except (ValueError, IndexError):
             return memoryview(b"")
+        # The body starts after the blank line that ends the part's headers.
+        return view[2:] if view[:2] == b"\r\n" else view[1:] if view[:1] == b"\n" else view
 
     def payload(self, part: Message, limit: int) -> tuple[bytes | None, int]:
         """(decoded body, 0), or (None, size) when it is larger than ``limit``."""
@@ -229,8 +208,39 @@ class _Walker:
         payload, _ = self.payload(part, self.limits.max_text_chars * 4)
         if payload is None:
             body = part.get_payload() if part.get(DETACHED_HEADER) is None else ""
-            return (body if isinstance(body, str) else ""), False
-        return decode_text(payload, part.get_content_charset())
+            return (body.replace("\0", "") if isinstance(body, str) else ""), False
+        text, guessed = decode_text(payload, part.get_content_charset())
+        return text.replace("\0", ""), guessed  # NUL is never text (nor storable in PostgreSQL)
+
+    def attachment(self, part: Message, content_type: str) -> Attachment:
+        """An attached file, decoded unless it is past the ones that will be read."""
+        name = _filename(part) or f"part.{part.get_content_subtype() or 'bin'}"
+        if _counted(content_type):
+            self.counted += 1
+            if self.counted > self.limits.max_attachments:  # skipped by the reader
+                return Attachment(name, content_type, b"", skipped=True)
+        data, too_large = self.payload(part, self.limits.max_attachment_bytes)
+        return Attachment(name, content_type, data or b"", too_large)
+
+    def attached_message(self, part: Message) -> Attachment:
+        """An attached message as bytes of its own: cut out before parsing, or written
+        back from what the parser made of it."""
+        name = _filename(part) or "forwarded.eml"
+        self.counted += 1
+        if part.get(DETACHED_HEADER) is not None:
+            data, too_large = self.payload(part, self.limits.max_attachment_bytes)
+            return Attachment(name, "message/rfc822", data or b"", too_large)
+        inner = part.get_payload()
+        inner_message = inner[0] if isinstance(inner, list) and inner else None
+        data = b""
+        if inner_message is not None:
+            try:
+                data = inner_message.as_bytes()
+            except RecursionError:
+                self.warnings.append(Warning(WarningCode.PARSE_ERROR, f"{name}: nested too deep"))
+            except Exception:
+                data = str(inner_message).encode("utf-8", "replace")
+        return Attachment(name, "message/rfc822", data)
 
     def walk(self, message: Message) -> None:
         stack = [message]
@@ -242,16 +252,7 @@ class _Walker:
                 and part.is_multipart()
                 and content_type not in ("message/delivery-status",)
             ):
-                inner = part.get_payload()
-                inner_message = inner[0] if isinstance(inner, list) and inner else None
-                data = b""
-                if inner_message is not None:
-                    try:
-                        data = inner_message.as_bytes()
-                    except Exception:
-                        data = str(inner_message).encode("utf-8", "replace")
-                name = _filename(part) or "forwarded.eml"
-                self.attachments.append(Attachment(name, "message/rfc822", data))
+                self.attachments.append(self.attached_message(part))
                 continue
             if part.is_multipart():
                 children = part.get_payload()
@@ -259,9 +260,7 @@ class _Walker:
                     stack[0:0] = children
                 continue
             if _is_attachment(part):
-                name = _filename(part) or f"part.{part.get_content_subtype() or 'bin'}"
-                data, too_large = self.payload(part, self.limits.max_attachment_bytes)
-                self.attachments.append(Attachment(name, content_type, data or b"", too_large))
+                self.attachments.append(self.attachment(part, content_type))
                 continue
             if content_type == "text/html":
                 text, guessed = self.text(part)
@@ -284,8 +283,21 @@ def _addresses(values: list[tuple[str, str]] | None) -> list[tuple[str, str]]:
     for name, address in values or []:
         address = clean_header(address).strip().strip("<>").lower()
         if address and len(address) <= 254:  # RFC 5321's limit; longer is junk
-            found.append((clean_header(name), address))
+            found.append((display_name(name), address))
     return found
+
+
+def _stdlib_message(raw: bytes) -> Message:
+    """The stdlib's reading of what mail-parser gave up on; its headers alone, else nothing."""
+    import email
+    from email.parser import BytesHeaderParser
+
+    for read in (email.message_from_bytes, BytesHeaderParser().parsebytes):
+        try:
+            return read(raw)
+        except Exception:
+            continue
+    return Message()
 
 
 def _message_ids(value: str) -> list[str]:
@@ -296,15 +308,18 @@ def parse_mail(raw: bytes, limits: LimitsConfig | None = None) -> ParsedMail:
     """Parse raw message bytes into a ParsedMail; never raises on malformed input."""
     limits = limits or LimitsConfig()
     warnings: list[Warning] = []
-    shrunk, views = detach_large_parts(raw, DETACH_ABOVE)
+    shallow, opaque = limit_containers(raw, limits.max_mime_containers)
+    if opaque:
+        why = f"more than {limits.max_mime_containers} nested parts; {opaque} not read"
+        warnings.append(Warning(WarningCode.PARSE_ERROR, why))
+    shrunk, views = detach_large_parts(shallow, DETACH_ABOVE)
+    del shallow
     try:
         parsed = mailparser.parse_from_bytes(shrunk)
     except Exception as exc:  # mail-parser gives up on some inputs: keep a minimal view
-        import email
-
         warnings.append(Warning(WarningCode.PARSE_ERROR, type(exc).__name__))
         parsed = None
-        message = email.message_from_bytes(shrunk)
+        message = _stdlib_message(shrunk)
     else:
         message = parsed.message
 
@@ -334,7 +349,7 @@ def parse_mail(raw: bytes, limits: LimitsConfig | None = None) -> ParsedMail:
     return ParsedMail(
         message=message,
         message_id=(_message_ids(str(message.get("Message-ID", ""))) or [None])[0],
-        subject=clean_header(str(safe("subject", "") or "")),
+        subject=display_text(str(safe("subject", "") or "")),
         from_name=from_name,
         from_email=from_email,
         to=_addresses(safe("to", [])),

@@ -19,6 +19,11 @@ from bot.errors import ConfigError
 from bot.reading.references import EventTerms
 
 ROLE_PATTERN = r"^[A-Z][A-Z0-9-]{1,31}$"
+DEADLINE_FORMS = (
+    "write a local date and time without offset (2025-07-11T17:00:00) or a date alone "
+    "(2025-07-11, meaning the end of that day: 23:59:59.999999), both in `timezone`"
+)
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class _Strict(BaseModel):
@@ -30,7 +35,7 @@ class EventSpec(_Strict):
     name: str = Field(min_length=1)
     references: list[str] = []
     notification_date: date
-    deadline: datetime
+    deadline: datetime  # local time in `timezone`; a date alone is the end of that day
     timezone: TimeZoneName
     starts: date
     ends: date
@@ -45,6 +50,23 @@ class EventSpec(_Strict):
     # Days after the event ends until its personal data is purged; unset: [retention] days.
     retention_days: int | None = Field(None, ge=0)
 
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _date_is_end_of_day(cls, value: Any) -> Any:
+        """``deadline = 2025-07-10`` (a TOML date) is the last instant of that day."""
+        if isinstance(value, str) and _DATE_ONLY.match(value.strip()):
+            value = date.fromisoformat(value.strip())
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return datetime.combine(value, time.max)
+        return value
+
+    @field_validator("deadline")
+    @classmethod
+    def _local_time(cls, value: datetime) -> datetime:
+        if value.tzinfo is not None:
+            raise ValueError(f"has an offset; {DEADLINE_FORMS}")
+        return value
+
     @field_validator("nominating_roles", "fallback_roles", "fallback_blocked_by")
     @classmethod
     def _role_codes(cls, roles: list[str]) -> list[str]:
@@ -55,8 +77,6 @@ class EventSpec(_Strict):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> "EventSpec":
-        if self.deadline.tzinfo is not None:
-            raise ValueError("deadline: write local time without offset; the zone is `timezone`")
         if self.ends < self.starts:
             raise ValueError("ends: before starts")
         if self.notification_date > self.deadline.date():
@@ -180,6 +200,8 @@ def _describe(error: ValidationError, text: str) -> tuple[str, int | None]:
         message = "missing"
     else:
         message = str(first["msg"]).removeprefix("Value error, ")
+    if location == ["event", "deadline"] and first["type"].startswith(("datetime", "date")):
+        message = f"{message}; {DEADLINE_FORMS}"
     return f"{where}: {message}", line
 
 

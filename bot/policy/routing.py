@@ -10,7 +10,12 @@ from datetime import UTC, datetime
 
 from bot.policy.events import Event
 from bot.reading.analysis import Analysis
-from bot.reading.references import cited_references, keyword_hits, normalise_reference
+from bot.reading.references import (
+    bare_numbers,
+    cited_references,
+    keyword_hits,
+    normalise_reference,
+)
 from bot.text import fold_accents
 from bot.vocab import NOMINATING_KINDS, Warning, WarningCode
 
@@ -51,7 +56,9 @@ def route(events: list[Event], moment: datetime, text: str) -> Route:
     open_events = [e for e in events if e.is_open(moment)]
     if not open_events:
         return Route(None, "no call for nominations is open")
-    by_reference = _by_reference(open_events, cited_references(text))
+    ours = {normalise_reference(r) for e in open_events for r in e.spec.references}
+    cited = cited_references(text) | (bare_numbers(text) & ours)
+    by_reference = _by_reference(open_events, cited)
     if by_reference is not None:
         return by_reference
     if len(open_events) == 1:

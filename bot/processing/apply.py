@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from bot.policy.chain import Decision
 from bot.policy.events import Event
 from bot.policy.facts import Facts
+from bot.processing.recorder import plain_name
 from bot.reading.analysis import Nominee
 from bot.store.models import Decision as DecisionRow
 from bot.store.models import Nomination, Participant, utcnow
@@ -31,7 +32,7 @@ def _government(facts: Facts, nominee: Nominee, row: Participant) -> str | None:
 
 
 def _fill(row: Participant, nominee: Nominee, facts: Facts, nomination: Nomination) -> None:
-    row.name = nominee.name or row.name
+    row.name = plain_name(nominee.name) or row.name
     row.title = nominee.title or row.title
     row.organization = nominee.organization or row.organization
     row.country = _government(facts, nominee, row)
@@ -89,7 +90,7 @@ def _correct(
     """The registered participant's address is replaced: one participant, not two."""
     old = row.email
     row.email = nominee.email
-    row.name = nominee.name or row.name
+    row.name = plain_name(nominee.name) or row.name
     row.title = nominee.title or row.title
     row.organization = nominee.organization or row.organization
     row.nomination_id = nomination.id

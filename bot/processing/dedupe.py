@@ -5,16 +5,20 @@ import hashlib
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
+from bot.message.detach import header_end
 from bot.text import clean_header
 
 
-def _header_info(raw: bytes) -> tuple[str | None, bytes]:
-    """Message-ID and body bytes, cheaply, for the idempotency key."""
-    headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
+def _header_info(raw: bytes) -> tuple[str | None, memoryview]:
+    """Message-ID and body bytes, cheaply, for the idempotency key: only the header block
+    is parsed (the parser would hold several copies of a 30 MB body)."""
+    end = header_end(raw, 0, len(raw))
+    if end is None:
+        end = len(raw)
+    headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:end])
     message_id = clean_header(str(headers.get("Message-ID", ""))) or None
-    split = raw.find(b"\r\n\r\n")
-    split = split + 4 if split != -1 else raw.find(b"\n\n") + 2
-    return message_id, raw[split:] if split > 1 else b""
+    body = memoryview(raw)[end:]
+    return message_id, body[2:] if body[:2] == b"\r\n" else body[1:]
 
 
 def dedupe_key(raw: bytes) -> tuple[str, str, str | None]:

@@ -2,9 +2,10 @@
 
 store raw → parse → read → route → authenticate sender → gather facts → decide (the rule
 chain) → write the inbound message, its nomination, participants, decisions, outbox mails
-and the mailbox's last UID together. If anything fails the transaction is rolled back
-and the message is recorded as ``error`` for review in a second transaction; the loop
-goes on.
+and the mailbox's last UID together. If anything fails the transaction is rolled back and
+the failure is counted in a second one: the message stays in the inbox for the next poll,
+and after the last attempt it is recorded as ``error`` for review (``failures``); the
+loop goes on.
 """
 
 import logging
@@ -25,13 +26,14 @@ from bot.policy.facts import Facts, PolicySettings, gather_facts
 from bot.processing import apply
 from bot.processing.bounces import handle_bounce
 from bot.processing.dedupe import dedupe_key
-from bot.processing.failures import record_error
+from bot.processing.failures import record_failure
 from bot.processing.inbound import describe, new_inbound
+from bot.processing.raw import store_raw
 from bot.processing.read import read_mail
 from bot.processing.recorder import Recorder
 from bot.reading.analysis import Analysis
-from bot.store.mailboxes import advance
-from bot.store.models import InboundMessage, Nomination, RawMessage
+from bot.store.mailboxes import advance, forget_failure
+from bot.store.models import InboundMessage, Nomination
 from bot.vocab import Folder, Kind, Outcome, Reason, ReasonCode, Template
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,7 @@ class Processed:
     inbound_id: int | None = None
     duplicate_delivery: bool = False
     replies: list[str] = field(default_factory=list)
+    retrying: bool = False  # it failed and stays in the inbox for another attempt
 
 
 def folder_name(services: Services, folder: Folder) -> str | None:
@@ -158,6 +161,7 @@ def _already_seen(services: Services, mailbox: str, message: InboxMessage, key: 
     with Session(services.engine, expire_on_commit=False) as session:
         seen = session.exec(select(InboundMessage).where(InboundMessage.dedupe_key == key)).first()
         if seen is not None:
+            forget_failure(session, mailbox, key)
             advance(session, mailbox, message)
             session.commit()
             return Processed(
@@ -172,7 +176,7 @@ def _decide(services: Services, mailbox: str, message: InboxMessage, keys: tuple
         inbound = new_inbound(mailbox, message, *keys)
         session.add(inbound)
         session.flush()
-        session.add(RawMessage(inbound_message_id=inbound.id, data=raw))
+        store_raw(session, inbound.id, raw)
         if message.too_large:
             result = _too_large(services, inbound, message)
         else:
@@ -180,6 +184,7 @@ def _decide(services: Services, mailbox: str, message: InboxMessage, keys: tuple
             analysis = read_mail(mail, services.context, services.events, message.received_at)
             describe(inbound, mail, analysis)
             result = _decide_and_record(services, session, mail, analysis, inbound)
+        forget_failure(session, mailbox, keys[0])
         advance(session, mailbox, message)
         session.commit()
         return result
@@ -205,5 +210,8 @@ def process_message(services: Services, mailbox: str, message: InboxMessage) -> 
         raise StorageError(f"database: {str(exc.orig or exc).strip().splitlines()[0]}") from None
     except Exception as exc:
         log.exception("message %s could not be processed", message.key)
-        outcome, folder, inbound_id = record_error(services, mailbox, message, keys, exc)
+        recorded = record_failure(services, mailbox, message, keys, exc)
+        if recorded is None:
+            return Processed(Outcome.ERROR, None, retrying=True)
+        outcome, folder, inbound_id = recorded
         return Processed(outcome, folder_name(services, folder), inbound_id)

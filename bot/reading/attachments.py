@@ -22,7 +22,7 @@ from bot.reading.columns import column_tables
 from bot.reading.delimited import read_csv
 from bot.reading.encodings import decode_unknown
 from bot.reading.files import AttachmentText, TooLarge, Unreadable, check_zip, file_warning
-from bot.reading.opendocument import read_opendocument
+from bot.reading.opendocument import MAX_COLUMNS, read_opendocument
 from bot.reading.outlook import MSG_TYPE, read_msg
 from bot.reading.pdf import read_pdf
 from bot.reading.rtf import read_rtf
@@ -131,6 +131,23 @@ def read_image(data: bytes, limits: LimitsConfig, result: AttachmentText) -> Non
     result.lines = [line for line in column_tables(raw) if line]
 
 
+def _sheet_rows(sheet, limits: LimitsConfig) -> list[list[str]]:
+    """The non-empty rows of a sheet among its first ``max_sheet_rows``, at most
+    ``MAX_COLUMNS`` wide: a sheet declaring 16,384 columns is not padded out to them."""
+    declared = sheet.max_column
+    width = min(declared, MAX_COLUMNS) if declared else MAX_COLUMNS
+    rows = []
+    for index, row in enumerate(sheet.iter_rows(max_col=width, values_only=True)):
+        if index >= limits.max_sheet_rows:
+            break
+        cells = [_cell(v) for v in row]
+        while not declared and cells and not cells[-1]:
+            cells.pop()  # without a declared size, a row is as long as its cells
+        if any(cells):
+            rows.append(cells)
+    return rows
+
+
 def read_xlsx(data: bytes, limits: LimitsConfig) -> list[Line]:
     import openpyxl
 
@@ -139,13 +156,7 @@ def read_xlsx(data: bytes, limits: LimitsConfig) -> list[Line]:
     try:
         tables: list[Line] = []
         for sheet in workbook.worksheets:
-            rows = []
-            for index, row in enumerate(sheet.iter_rows(values_only=True)):
-                if index >= limits.max_sheet_rows:
-                    break
-                cells = [_cell(v) for v in row]
-                if any(cells):
-                    rows.append(cells)
+            rows = _sheet_rows(sheet, limits)
             if rows:
                 tables.append(Table(rows))
         return tables

@@ -1,6 +1,14 @@
 """What every attachment reader shares: what a read gives, the errors that end it,
-warnings about one file, and the check that an Office (zip) file does not expand past
-the limits."""
+warnings about one file, and the check that an Office or OpenDocument (zip) file does
+not expand past the limits.
+
+An archive is refused before any reader opens it when one of its members larger than
+``RATIO_FLOOR`` expands more than ``[limits] max_expansion_ratio`` times (a zip bomb:
+``unreadable_attachment``), or when its members together expand past ``[limits]
+max_expanded_bytes`` (``attachment_too_large``). The sizes checked are those the archive
+declares; ``zipfile`` never gives more than the declared size of a member (a member that
+would is a CRC error), so a lying archive is unreadable, not larger.
+"""
 
 import io
 import zipfile
@@ -10,8 +18,8 @@ from bot.config import LimitsConfig
 from bot.reading import Line
 from bot.vocab import Warning, WarningCode
 
-MAX_ZIP_EXPANSION = 20  # uncompressed bytes per compressed byte before a zip is refused
 MAX_ZIP_MEMBERS = 2000
+RATIO_FLOOR = 1024 * 1024  # members expanding to less are not judged by their ratio
 
 
 @dataclass
@@ -40,14 +48,27 @@ def check_zip(data: bytes, limits: LimitsConfig) -> zipfile.ZipFile:
     """The zip archive of an Office file, refused when it is broken or a zip bomb."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         raise Unreadable("not a valid Office file") from None
-    members = archive.infolist()
-    if len(members) > MAX_ZIP_MEMBERS:
+    try:
+        _check_members(archive.infolist(), len(data), limits)
+    except Unreadable:
         archive.close()
-        raise Unreadable("too many parts inside")
-    expanded = sum(m.file_size for m in members)
-    if expanded > max(limits.max_attachment_bytes, len(data) * MAX_ZIP_EXPANSION):
-        archive.close()
-        raise Unreadable("expands too much (possible zip bomb)")
+        raise
     return archive
+
+
+def _check_members(members: list[zipfile.ZipInfo], size: int, limits: LimitsConfig) -> None:
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise Unreadable("too many parts inside")
+    ratio = limits.max_expansion_ratio
+    for member in members:
+        if member.file_size > RATIO_FLOOR and member.file_size > member.compress_size * ratio:
+            times = member.file_size // max(member.compress_size, 1)
+            raise Unreadable(f"expands {times} times, limit {ratio} (possible zip bomb)")
+    expanded = sum(m.file_size for m in members)
+    if expanded > RATIO_FLOOR and expanded > size * ratio:
+        raise Unreadable(f"expands {expanded // max(size, 1)} times (possible zip bomb)")
+    if expanded > limits.max_expanded_bytes:
+        limit = limits.max_expanded_bytes // 1024
+        raise TooLarge(f"expands to {expanded // 1024} KB, limit {limit} KB; not read")

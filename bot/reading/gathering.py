@@ -13,6 +13,7 @@ from email.utils import getaddresses
 
 from bot.message.parse import Attachment, ParsedMail, parse_mail
 from bot.reading import Line, Table
+from bot.reading.addresses import find_addresses
 from bot.reading.attachments import read_attachment
 from bot.reading.candidates import Candidate
 from bot.reading.columns import column_tables
@@ -43,6 +44,8 @@ class Gathered:
     correspondents: set[str] = field(default_factory=set)
     # Lines of quoted reply history that hold an address (earlier nominations, say).
     history: list[str] = field(default_factory=list)
+    # Addresses in the signatures of the sender's own words: the sender's office.
+    signature_addresses: set[str] = field(default_factory=set)
     warnings: list[Warning] = field(default_factory=list)
     obfuscated: bool = False
 
@@ -137,6 +140,13 @@ def read_segments(segments: list[Segment], source: str, gathered: Gathered, own_
                 )
         elif segment.zone in _READ_ZONES:
             _read_segment(segment, header, source, gathered, own_zone)
+        elif segment.zone == "signature" and own_zone == "own":
+            gathered.signature_addresses.update(
+                found.address
+                for line in segment.lines
+                if isinstance(line, str) and "@" in line
+                for found in find_addresses(line)
+            )
         elif segment.zone == "quoted":
             gathered.history.extend(
                 line for line in segment.lines if isinstance(line, str) and "@" in line

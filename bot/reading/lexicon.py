@@ -144,6 +144,12 @@ def _check_table(name: str, table: str, values: object, word_start: bool) -> Non
             continue
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise LanguageFileError(f"{name}: {table}.{key} must be a list of strings")
+        control = next((v for v in value if any(ord(c) < 32 for c in v)), None)
+        if control is not None:  # "\b" in a "…" string is a backspace: write patterns in '…'
+            raise LanguageFileError(
+                f"{name}: {table}.{key}: {control!r} holds a control character"
+                " (write patterns in single quotes)"
+            )
         if kind != PATTERNS:
             continue
         for pattern in value:

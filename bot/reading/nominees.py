@@ -18,7 +18,14 @@ from bot.reading.context import AnalysisContext
 from bot.reading.gathering import Gathered, addresses_in_header
 from bot.reading.names import name_from_display, same_person
 from bot.reading.names_in_text import honorific_for
-from bot.reading.vocabulary import FOR_INFORMATION, LETTERHEAD, NOMINEES_IN_COPY, folded
+from bot.reading.sentences import sentences
+from bot.reading.vocabulary import (
+    CONTACT,
+    FOR_INFORMATION,
+    LETTERHEAD,
+    NOMINEES_IN_COPY,
+    folded,
+)
 from bot.reading.zones import Segment
 
 MAX_COPIED_RECIPIENTS = 200
@@ -82,6 +89,8 @@ def _sort_candidates(
     for candidate, segment in gathered.candidates:
         if not _may_be_nominee(candidate, segment, mail, context, self_nominated):
             continue
+        if candidate.shape == "text" and candidate.email in gathered.signature_addresses:
+            continue  # the sender's office, named in passing ("with a copy to this Division")
         address = candidate.email or ""
         if address == mail.from_email:
             candidate.source = "sender"
@@ -128,11 +137,28 @@ def _family_name_in(person: str, line: str) -> bool:
     return bool(family) and any(same_person(family, word) for word in line.split())
 
 
+_CLAUSE = re.compile(r"[,;:،؛，；：]")
+
+
+def _nominees_said_in_copy(own_text: str) -> bool:
+    """Whether a clause of the text says that people are in copy, other than only for
+    information ("…وضعت السيد يوسف بنجلون في نسخة هذه الرسالة للعلم فقط" copies nobody to
+    nominate) or in a sentence giving a contact ("contact my assistant …, whom I copy")."""
+    for line in own_text.splitlines():
+        for sentence in map(folded, sentences(line)):
+            if CONTACT.search(sentence):
+                continue
+            clauses = _CLAUSE.split(sentence)
+            if any(NOMINEES_IN_COPY.search(c) and not FOR_INFORMATION.search(c) for c in clauses):
+                return True
+    return False
+
+
 def copy_nominees(
     mail: ParsedMail, own_text: str, names_only: list[Candidate], context: AnalysisContext
 ) -> list[Candidate]:
     """Nominees given only as copied recipients, when the text says they are copied."""
-    if not NOMINEES_IN_COPY.search(folded(own_text)):
+    if not _nominees_said_in_copy(own_text):
         return []
     info_lines = [line for line in own_text.splitlines() if FOR_INFORMATION.search(folded(line))]
     # Names written in the text say which copied recipients are nominees, unless the text

@@ -52,6 +52,16 @@ def cited_references(text: str) -> set[str]:
     return found
 
 
+# A notification number written alone ("Re: ترشيحات العراق - المنتدى الإلكتروني 2025-055"):
+# it counts only when it is one of the events' own (a bare number may be anything else).
+BARE_NUMBER = re.compile(r"(?<![\d-])20\d\d-\d{3}(?![\d-])")
+
+
+def bare_numbers(text: str) -> set[str]:
+    """Every notification-like number in the text, with or without a word before it."""
+    return set(BARE_NUMBER.findall(text))
+
+
 def keyword_hits(terms: EventTerms, folded_text: str) -> int:
     """How many of the event's keywords occur in the accent-folded, lower-case text."""
     return sum(1 for keyword in terms.keywords if fold_accents(keyword) in folded_text)
@@ -59,6 +69,6 @@ def keyword_hits(terms: EventTerms, folded_text: str) -> int:
 
 def mentions_event(events: list[EventTerms], text: str) -> bool:
     """Whether the text cites any event's reference or uses its keywords (open or not)."""
-    cited = cited_references(text)
+    cited = cited_references(text) | bare_numbers(text)
     folded_text = fold_accents(text)
     return any(cited & e.normalised_references or keyword_hits(e, folded_text) for e in events)

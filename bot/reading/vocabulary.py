@@ -28,16 +28,30 @@ _LABEL_PARTS = re.compile(r"\s*[/／]\s*")
 _QUALIFIER = re.compile(r"\s*[(（][^()（）]{1,20}[)）]\s*[:：*]?\s*$")
 
 
+# Where a label in one script meets its translation in another: "姓名 Name", "Имя Name".
+_SCRIPT_CHANGE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[A-Za-z])|(?<=[A-Za-z.])\s+(?=[^\x00-\x7f])")
+
+
+def _one_kind(parts: list[str]) -> str | None:
+    """The kind shared by a label's translations; a full name beside a full name written
+    family name first ("Фамилия, имя, отчество / Full name") is the latter."""
+    kinds = {_LABEL_INDEX.get(label_key(part)) for part in parts if part.strip()}
+    if kinds == {"name", "name_family_first"}:
+        return "name_family_first"
+    return kinds.pop() if len(kinds) == 1 else None
+
+
 def label_kind(text: str) -> str | None:
     """The kind of a field label or column header, or None if it is not one we know; a
-    label joining two of one kind ("职务/职称", "Fonction / Poste") is of that kind."""
+    label joining two of one kind ("职务/职称", "Fonction / Poste", "姓名 Name") is of that
+    kind."""
     kind = _LABEL_INDEX.get(label_key(text))
     if kind is None and _QUALIFIER.search(text):  # "名（英文）", "Surname (in capitals)"
         kind = _LABEL_INDEX.get(label_key(_QUALIFIER.sub("", text)))
     if kind is None and ("/" in text or "／" in text):
-        kinds = {_LABEL_INDEX.get(label_key(part)) for part in _LABEL_PARTS.split(text)}
-        if len(kinds) == 1:
-            kind = kinds.pop()
+        kind = _one_kind(_LABEL_PARTS.split(text))
+    if kind is None and _SCRIPT_CHANGE.search(text):
+        kind = _one_kind(_SCRIPT_CHANGE.split(text))
     return kind
 
 

@@ -6,91 +6,199 @@ import typer
 
 from bot.console import services as _services
 from bot.errors import UserError
+from bot.staff import choices
 from bot.vocab import Change
 
 EventOption = Annotated[
-    str | None, typer.Option(help="Event slug, when the address is in several.")
+    str | None, typer.Option(help="Event slug, when an address is registered for several.")
 ]
+TargetsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="ID|EMAIL",
+        help="Participant IDs (the ID column of nombot participants, #N in nombot review) "
+        "or e-mail addresses.",
+        show_default=False,
+    ),
+]
+FromMessageOption = Annotated[
+    int | None,
+    typer.Option(
+        "--from-message",
+        help="Every pending participant of this message (its #N in nombot review).",
+        show_default=False,
+    ),
+]
+NoteOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Staff's own note, stored with the decision and never mailed.", show_default=False
+    ),
+]
+MessageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--message",
+        help="Text mailed to the participant and their nominator, as a paragraph of the "
+        "decision mail.",
+        show_default=False,
+    ),
+]
+# accept and withdraw took --reason for the note before --note existed; it is still the note.
+OldReasonOption = Annotated[str | None, typer.Option("--reason", hidden=True)]
 
 
-def review() -> None:
+def review(
+    event: Annotated[str | None, typer.Option(help="Only this event (slug).")] = None,
+    flag: Annotated[
+        str | None,
+        typer.Option(
+            help="Only participants with this flag: late, unauthorized_sender, auth_failed, "
+            "over_quota, needs_review, undeliverable."
+        ),
+    ] = None,
+    government: Annotated[
+        str | None,
+        typer.Option(help="Only this government: its code (KE), English name or ORG:<id>."),
+    ] = None,
+) -> None:
     """The review queue: every participant waiting for a staff decision, with reasons."""
-    from bot.staff.review import review_queue
+    from bot.staff.review import QueueFilter, review_queue
 
     services = _services()
-    items = review_queue(services)
+    wanted_flag = choices.flag(flag)
+    wanted_event = choices.event(event, services.engine, [e.slug for e in services.events])
+    queue = review_queue(services)
+    in_queue = sorted({g for item in queue if (g := item.government)})
+    wanted = QueueFilter(wanted_event, wanted_flag, choices.government(government, in_queue))
+    items = [item for item in queue if wanted.matches(item)]
     if not items:
-        typer.echo("nothing to review")
+        others = f" with these filters ({len(queue)} pending in all)" if queue else ""
+        typer.echo(f"nothing to review{others}")
         return
     for item in items:
-        p = item.participant
-        typer.echo(
-            f"#{p.id} {p.event_slug}: {p.name or '?'} <{p.email}> — pending "
-            f"[{', '.join(p.flags) or 'no flag'}]"
-        )
-        for reason in p.reasons:
-            typer.echo(f"    why: {services.writer.describe_reason(reason, 'en')}")
-        if item.nomination is not None:
-            typer.echo(
-                f"    nominated by {item.nomination.nominator_email} "
-                f"(role {item.nomination.nominator_role or 'none found'}, government "
-                f"{item.nomination.government or '?'})"
-            )
-        if item.message is not None:
-            m = item.message
-            typer.echo(
-                f"    received {m.received_at.isoformat()} · auth {m.auth_result or '?'} "
-                f"· subject: {m.subject or ''}"
-            )
+        _print_item(services, item)
     typer.echo(
-        f"{len(items)} pending; decide with: nombot accept ID|EMAIL, "
-        "nombot reject ID|EMAIL --reason '…'"
+        f"{len(items)} pending; decide with: nombot accept ID|EMAIL…, "
+        "nombot reject ID|EMAIL… --reason '…' (or --from-message N for every pending "
+        "participant of message #N)"
     )
 
 
-def _decide(target: str, action: Change, reason: str | None, event: str | None) -> None:
-    from bot.notify.outbox.flush import flush_outbox
-    from bot.staff.review import decide_participant
+def _print_item(services, item) -> None:
+    p = item.participant
+    typer.echo(
+        f"#{p.id} {p.event_slug}: {p.name or '?'} <{p.email}> — pending "
+        f"[{', '.join(p.flags) or 'no flag'}]"
+    )
+    for reason in p.reasons:
+        typer.echo(f"    why: {services.writer.describe_reason(reason, 'en')}")
+    if item.nomination is not None:
+        typer.echo(
+            f"    nominated by {item.nomination.nominator_email} "
+            f"(role {item.nomination.nominator_role or 'none found'}, government "
+            f"{item.nomination.government or '?'})"
+        )
+    if item.message is not None:
+        m = item.message
+        typer.echo(
+            f"    message #{m.id} received {m.received_at.isoformat()} · auth "
+            f"{m.auth_result or '?'} · subject: {m.subject or ''}"
+        )
 
+
+MAILED = "it is mailed to the participant and their nominator"
+
+
+def _decide(
+    action: Change,
+    targets: list[str] | None,
+    from_message: int | None,
+    event: str | None,
+    texts: dict[str, str | None],
+) -> None:
+    from bot.notify.outbox.flush import flush_outbox
+    from bot.staff.review import decide_participant, decision_targets
+
+    reason = choices.text("--reason", texts.get("reason"), f"say why ({MAILED})")
+    message = choices.text("--message", texts.get("message"), "write it, or leave --message out")
+    note = choices.text("--note", texts.get("note"), "write it, or leave --note out")
+    if not targets and from_message is None:
+        raise UserError("say which participants: IDs or addresses, or --from-message N")
     services = _services()
-    row = decide_participant(services, target, action, reason, event)
+    event = choices.event(event, services.engine, [e.slug for e in services.events])
+    ids = decision_targets(services, targets or [], from_message, event, action)
+    rows = [
+        decide_participant(services, str(i), action, reason, note=note, staff_message=message)
+        for i in ids
+    ]
     flushed = flush_outbox(services.engine, services.config)
-    note = f"; {flushed.sent} mail(s) sent" if flushed.sent else ""
+    mails = f"; {flushed.sent} mail(s) sent" if flushed.sent else ""
     if flushed.deferred:
-        note += f"; {flushed.deferred} mail(s) wait for the mail server ({flushed.error})"
-    typer.echo(f"{row.email} ({row.event_slug}) is now {row.status}{note}")
+        mails += f"; {flushed.deferred} mail(s) wait for the mail server ({flushed.error})"
+    for number, row in enumerate(rows, start=1):
+        typer.echo(
+            f"{row.email} ({row.event_slug}) is now {row.status}"
+            + (mails if number == len(rows) else "")
+        )
+
+
+def _note(note: str | None, old_reason: str | None) -> str | None:
+    if note is not None and old_reason is not None:
+        raise UserError("--note and --reason: give one (both are the note kept with the decision)")
+    return note if note is not None else old_reason
 
 
 def accept(
-    target: Annotated[str, typer.Argument(help="Participant id or e-mail address.")],
+    targets: TargetsArgument = None,
+    from_message: FromMessageOption = None,
     event: EventOption = None,
-    reason: Annotated[str | None, typer.Option(help="Why (stored with the decision).")] = None,
+    note: NoteOption = None,
+    message: MessageOption = None,
+    old_reason: OldReasonOption = None,
 ) -> None:
-    """Confirm a pending participant (mails them and their nominator)."""
-    _decide(target, Change.ACCEPT, reason, event)
+    """Confirm participants (mails each of them and their nominator)."""
+    texts = {"note": _note(note, old_reason), "message": message}
+    _decide(Change.ACCEPT, targets, from_message, event, texts)
 
 
 def reject(
-    target: Annotated[str, typer.Argument(help="Participant id or e-mail address.")],
-    reason: Annotated[str, typer.Option(help="Why (told to the participant and nominator).")],
+    targets: TargetsArgument = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Why. Required: {MAILED}, in the sentence that says they are not registered.",
+            show_default=False,
+        ),
+    ] = None,
+    from_message: FromMessageOption = None,
     event: EventOption = None,
+    note: NoteOption = None,
+    message: MessageOption = None,
 ) -> None:
-    """Reject a participant, with a reason."""
-    _decide(target, Change.REJECT, reason, event)
+    """Reject participants, with a reason (mails each of them and their nominator)."""
+    if reason is None:
+        raise UserError(f"--reason: required; say why ({MAILED})")
+    texts = {"reason": reason, "note": note, "message": message}
+    _decide(Change.REJECT, targets, from_message, event, texts)
 
 
 def withdraw(
-    target: Annotated[str, typer.Argument(help="Participant id or e-mail address.")],
+    targets: TargetsArgument = None,
     event: EventOption = None,
-    reason: Annotated[str | None, typer.Option(help="Why (stored with the decision).")] = None,
+    note: NoteOption = None,
+    message: MessageOption = None,
+    old_reason: OldReasonOption = None,
 ) -> None:
-    """Withdraw a participant."""
-    _decide(target, Change.WITHDRAW, reason, event)
+    """Withdraw participants (mails each of them and their nominator)."""
+    _decide(
+        Change.WITHDRAW, targets, None, event, {"note": _note(note, old_reason), "message": message}
+    )
 
 
 def digest(
     print_it: Annotated[bool, typer.Option("--print", help="Print today's digest.")] = False,
-    send: Annotated[bool, typer.Option("--send", help="Send it to [digest] to.")] = False,
+    send: Annotated[bool, typer.Option("--send", help="Send it to \\[digest] to.")] = False,
 ) -> None:
     """The staff digest: outcomes, the review queue, governments not yet nominated, health."""
     from bot.notify.outbox.flush import flush_outbox
@@ -114,5 +222,3 @@ def digest(
         f"digest for {report.day.isoformat()} queued for "
         f"{', '.join(services.config.digest.to)}; {flushed.sent} mail(s) sent"
     )
-
-

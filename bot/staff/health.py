@@ -1,9 +1,9 @@
-"""The bot's health as the digest reports it: the inbox, the outgoing mail, the scheduled
-housekeeping (directory refresh, retention purge).
+"""The bot's health as the digest reports it: the inbox, the messages it failed on, the
+outgoing mail, the scheduled housekeeping (directory refresh, retention purge).
 
-Read from the rows the jobs leave behind (``mailbox_state``, ``outbox_mail``,
-``directory_refresh``, ``purge_record``), so it says what the job runner did even when
-the digest is printed by another process.
+Read from the rows the jobs leave behind (``mailbox_state``, ``message_failure``,
+``inbound_message``, ``outbox_mail``, ``directory_refresh``, ``purge_record``), so it
+says what the job runner did even when the digest is printed by another process.
 """
 
 from datetime import datetime
@@ -12,8 +12,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.store.models import DirectoryRefresh, MailboxState, OutboxMail, PurgeRecord
-from bot.vocab import MailStatus
+from bot.processing.failures import MAX_ATTEMPTS
+from bot.store.models import (
+    DirectoryRefresh,
+    InboundMessage,
+    MailboxState,
+    MessageFailure,
+    OutboxMail,
+    PurgeRecord,
+)
+from bot.vocab import MailStatus, Outcome
 
 
 def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
@@ -40,11 +48,26 @@ def _outbox(session: Session, since: datetime) -> dict:
     }
 
 
+def _failures(session: Session, since: datetime) -> dict:
+    """Messages set aside after their last failed attempt since ``since``, and those that
+    failed and wait for another attempt."""
+    set_aside = session.exec(
+        select(func.count())
+        .select_from(InboundMessage)
+        .where(InboundMessage.outcome == Outcome.ERROR, InboundMessage.processed_at >= since)
+    ).one()
+    retrying = session.exec(select(func.count()).select_from(MessageFailure)).one()
+    return {"set_aside": set_aside, "retrying": retrying, "attempts": MAX_ATTEMPTS}
+
+
 def no_health() -> dict:
     """The health section before anything was read: every key, nothing in it."""
     return {
         "last_poll": None,
         "inboxes_failing": [],
+        "set_aside": 0,
+        "retrying": 0,
+        "attempts": MAX_ATTEMPTS,
         "outbox_waiting": 0,
         "outbox_error": None,
         "outbox_failed": [],
@@ -74,6 +97,7 @@ def health(session: Session, since: datetime, zone: ZoneInfo) -> dict:
             for s in inboxes
             if s.failing_since
         ],
+        **_failures(session, since),
         **_outbox(session, since),
         "directory": None
         if refresh is None

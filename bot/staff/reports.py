@@ -3,7 +3,7 @@
 import csv
 import io
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -24,6 +24,8 @@ PARTICIPANT_FIELDS = (
     "nominated_at",
     "access_sent_at",
 )
+DATE_FORMAT = "yyyy-mm-dd hh:mm"
+MAX_WIDTH = 60  # the widest a column is made, in characters
 MESSAGE_FIELDS = ("message_id", "from", "received_at", "event", "kind", "outcome", "replies")
 
 
@@ -32,8 +34,10 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def participant_rows(
-    engine: Engine, event: str | None = None, status: str | None = None
+    engine: Engine, event: str | None = None, status: str | None = None, with_id: bool = False
 ) -> list[dict]:
+    """One dict per participant (``PARTICIPANT_FIELDS``); ``with_id`` adds the ``id`` the
+    decision commands take, first."""
     with Session(engine) as session:
         query = select(Participant).order_by(Participant.event_slug, Participant.id)
         if event:
@@ -42,6 +46,7 @@ def participant_rows(
             query = query.where(Participant.status == status)
         return [
             {
+                **({"id": p.id} if with_id else {}),
                 "event": p.event_slug,
                 "email": p.email,
                 "name": p.name,
@@ -93,7 +98,7 @@ def as_csv(rows: list[dict], fields: tuple[str, ...]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=fields)
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: cell(v) for k, v in row.items()})
+        writer.writerow({k: cell(row.get(k)) for k in fields})
     return buffer.getvalue()
 
 
@@ -101,13 +106,45 @@ def as_json(rows: list[dict]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
 
 
+def _sheet_value(field: str, value):
+    """A cell's value: times (``*_at``, ISO 8601) as real dates in UTC, which a spreadsheet
+    cannot hold with a zone; the rest as ``cell`` makes it safe."""
+    if field.endswith("_at") and isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return cell(value)
+        return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+    return cell(value)
+
+
 def write_xlsx(rows: list[dict], fields: tuple[str, ...], path: Path) -> None:
+    """A workbook of the rows: header bold and frozen, filters on, columns fitted to what
+    they hold, times as dates (UTC)."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
     sheet.title = "participants"
     sheet.append(list(fields))
+    for header in sheet[1]:
+        header.font = Font(bold=True)
+    widths = [len(f) for f in fields]
     for row in rows:
-        sheet.append([cell(row.get(f)) for f in fields])
+        values = [_sheet_value(f, row.get(f)) for f in fields]
+        sheet.append(values)
+        for index, value in enumerate(values):
+            shown = len(DATE_FORMAT) if isinstance(value, datetime) else len(str(value or ""))
+            widths[index] = max(widths[index], shown)
+    for index, field in enumerate(fields, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = min(widths[index - 1] + 2, MAX_WIDTH)
+        if field.endswith("_at"):
+            for (value,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                value.number_format = DATE_FORMAT
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = sheet.dimensions
     book.save(path)

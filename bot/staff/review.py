@@ -31,6 +31,30 @@ class ReviewItem:
     nomination: Nomination | None
     message: InboundMessage | None
 
+    @property
+    def government(self) -> str | None:
+        """The government (or organization) the participant would be counted for."""
+        if self.participant.government:
+            return self.participant.government
+        return self.nomination.government if self.nomination is not None else None
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which pending participants to show; an empty field matches everything."""
+
+    event: str | None = None
+    flag: str | None = None
+    government: str | None = None
+
+    def matches(self, item: ReviewItem) -> bool:
+        row = item.participant
+        if self.event and row.event_slug != self.event:
+            return False
+        if self.flag and self.flag not in row.flags:
+            return False
+        return not self.government or (item.government or "").upper() == self.government.upper()
+
 
 def actor() -> str:
     try:
@@ -56,6 +80,26 @@ def review_queue(services: Services) -> list[ReviewItem]:
         return items
 
 
+def pending_of_message(session: Session, message_id: int) -> list[Participant]:
+    """Every pending participant nominated by one inbound message (its database id)."""
+    if session.get(InboundMessage, message_id) is None:
+        raise UserError(f"no message #{message_id}")
+    rows = list(
+        session.exec(
+            select(Participant)
+            .join(Nomination, Participant.nomination_id == Nomination.id)
+            .where(
+                Nomination.inbound_message_id == message_id,
+                Participant.status == ParticipantStatus.PENDING,
+            )
+            .order_by(Participant.id)
+        ).all()
+    )
+    if not rows:
+        raise UserError(f"message #{message_id} has no pending participant")
+    return rows
+
+
 def find_participants(session: Session, target: str, event: str | None) -> list[Participant]:
     query = select(Participant)
     if target.isdigit():
@@ -73,6 +117,30 @@ def find_participants(session: Session, target: str, event: str | None) -> list[
     return rows
 
 
+def decision_targets(
+    services: Services,
+    targets: list[str],
+    message_id: int | None,
+    event: str | None,
+    action: Change,
+) -> list[int]:
+    """The ids of the participants a decision is about: each of ``targets`` (an id or an
+    address) and every pending participant of ``message_id``. Refused as a whole when one
+    is unknown or already has the decision's status."""
+    new_status = STATUS_OF_ACTION[action]
+    with Session(services.engine) as session:
+        rows = [row for target in targets for row in find_participants(session, target, event)]
+        if message_id is not None:
+            rows += pending_of_message(session, message_id)
+    unique = {row.id: row for row in rows if row.id is not None}
+    done = [row.email for row in unique.values() if row.status == new_status]
+    if done:
+        verb = "is" if len(done) == 1 else "are"
+        nothing = "; nothing was decided" if len(unique) > 1 else ""
+        raise UserError(f"{', '.join(done)} {verb} already {new_status}{nothing}")
+    return list(unique)
+
+
 def decide_participant(
     services: Services,
     target: str,
@@ -80,8 +148,15 @@ def decide_participant(
     reason: str | None,
     event: str | None = None,
     who: str | None = None,
+    *,
+    note: str | None = None,
+    staff_message: str | None = None,
 ) -> Participant:
-    """Apply a staff decision; mails the participant and the nominator (one transaction)."""
+    """Apply a staff decision; mails the participant and the nominator (one transaction).
+
+    ``reason`` and ``staff_message`` are mailed (the reason in the template's sentence,
+    the message as a paragraph of its own); ``note`` is only stored with the decision.
+    """
     new_status = STATUS_OF_ACTION[action]
     with Session(services.engine, expire_on_commit=False) as session:
         row = find_participants(session, target, event)[0]
@@ -99,6 +174,8 @@ def decide_participant(
                 to_status=new_status,
                 actor=who or actor(),
                 reason=reason,
+                note=note,
+                message=staff_message,
             )
         )
         session.flush()
@@ -109,6 +186,7 @@ def decide_participant(
                 "participant": person(row),
                 "action": action,
                 "reason": reason,
+                "staff_message": staff_message,
             }
             languages = nominator_languages(session, row, event_rule)
             recipients = [(row.email, row.name)]

@@ -6,19 +6,18 @@ directory in one transaction and reports what changed. Lookups are by address,
 case-insensitive; one person may hold several roles and several addresses.
 """
 
-import csv
-import io
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete
+from sqlalchemy import Engine, delete, func
 from sqlmodel import Session, select
 
 from bot.errors import UserError
 from bot.reading.addresses import normalise
 from bot.reading.names import split_honorifics
+from bot.store.csvfile import read_csv_text
 from bot.store.models import FocalPoint, utcnow
 
 CSV_COLUMNS = ("country", "role", "name", "email", "organization", "language")
@@ -83,21 +82,21 @@ def _email(value: str, where: str) -> str:
 
 
 def read_csv(path: Path) -> list[Entry]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: cannot be read ({exc})") from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in ("country", "role", "name", "email") if c not in header]
+    """The entries of a directory CSV (comma, semicolon or tab; UTF-8, cp1252 or latin-1);
+    an empty or header-only file gives none."""
+    source = read_csv_text(path)
+    if source.blank:
+        return []
+    rows = source.reader()
+    missing = rows.missing(("country", "role", "name", "email"))
     if missing:
         raise UserError(
-            f"{path}:1: missing column(s) {', '.join(missing)}; expected {','.join(CSV_COLUMNS)}"
+            f"{path}:{source.first_line}: missing column(s) {', '.join(missing)}; expected "
+            f"{','.join(CSV_COLUMNS)} ({rows.found()})"
         )
-    reader.fieldnames = header
     entries = []
-    for row in reader:
-        where = f"{path}:{reader.line_num}"
+    for row in rows:
+        where = f"{path}:{rows.line}"
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue
         name = (row.get("name") or "").strip()
@@ -202,6 +201,39 @@ def import_entries(session: Session, entries: list[Entry], source: str) -> Impor
         )
         for e in unique.values()
     )
+    return report
+
+
+def refusal(before: int, report: ImportReport, max_removed_share: float) -> str | None:
+    """Why an import should not replace a directory of ``before`` entries unless forced:
+    it holds nobody, or it would remove more than ``max_removed_share`` of them."""
+    if report.total == 0:
+        return "no focal points in the file"
+    removed = len(report.removed)
+    if before and removed / before > max_removed_share:
+        return (
+            f"it would remove {removed} of the {before} focal points ({removed / before:.0%}, "
+            f"more than [directory] max_removed_share = {max_removed_share:g})"
+        )
+    return None
+
+
+def import_file(
+    engine: Engine, path: Path, max_removed_share: float, force: bool = False
+) -> ImportReport:
+    """``nombot directory import``: the file read whole, then the directory replaced in one
+    transaction, unless ``refusal`` finds a reason and ``force`` is not given."""
+    entries = read_directory_file(path)
+    with Session(engine) as session:
+        before = session.exec(select(func.count()).select_from(FocalPoint)).one()
+        source = "bch" if path.suffix.lower() == ".json" else "csv"
+        report = import_entries(session, entries, source)
+        why = refusal(before, report, max_removed_share)
+        if why and not force:
+            session.rollback()
+            hint = "empties it" if report.total == 0 else "imports it anyway"
+            raise UserError(f"{path}: {why}; the directory was left as it is (--force {hint})")
+        session.commit()
     return report
 
 

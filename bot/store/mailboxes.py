@@ -1,15 +1,18 @@
 """Where ingestion stands in each mailbox: its UIDVALIDITY and the last UID decided.
 
 The last UID moves in the same transaction as the message it belongs to, so a restart
-resumes exactly after the last message whose outcome was committed.
+resumes exactly after the last message whose outcome was committed. It never passes a
+message that failed and waits to be tried again (a ``message_failure`` row): the next
+poll fetches that one again, and the messages after it that are already decided are
+recognised by their keys.
 """
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.inbox import InboxMessage
-from bot.store.models import MailboxState, utcnow
+from bot.store.models import MailboxState, MessageFailure, utcnow
 
 
 def _state(session: Session, mailbox: str) -> MailboxState:
@@ -45,5 +48,53 @@ def advance(session: Session, mailbox: str, message: InboxMessage) -> None:
     if state.uidvalidity != message.uidvalidity:
         state.uidvalidity, state.last_uid = message.uidvalidity, 0
     state.last_uid = max(state.last_uid, message.uid)
+    waiting = _first_waiting(session, mailbox, state.uidvalidity)
+    if waiting is not None:
+        state.last_uid = min(state.last_uid, waiting - 1)
     state.updated_at = utcnow()
     session.add(state)
+
+
+def _first_waiting(session: Session, mailbox: str, uidvalidity: int | None) -> int | None:
+    """The lowest UID of a message of this mailbox waiting to be tried again."""
+    return session.exec(
+        select(func.min(MessageFailure.uid)).where(
+            MessageFailure.mailbox == mailbox,
+            MessageFailure.uidvalidity == uidvalidity,
+            col(MessageFailure.uid).is_not(None),
+        )
+    ).one()
+
+
+def hold_below(session: Session, mailbox: str, message: InboxMessage) -> None:
+    """Keep the last UID below a message that failed, so that it is fetched again."""
+    if message.uid is None:
+        return
+    state = session.exec(
+        select(MailboxState).where(MailboxState.mailbox == mailbox).with_for_update()
+    ).first()
+    held = state is not None and state.uidvalidity == message.uidvalidity
+    if held and state.last_uid >= message.uid:
+        state.last_uid, state.updated_at = message.uid - 1, utcnow()
+        session.add(state)
+
+
+def forget_failure(session: Session, mailbox: str, key: str) -> None:
+    """The message is decided (or set aside): its failed attempts no longer hold anything."""
+    session.exec(
+        delete(MessageFailure).where(
+            MessageFailure.mailbox == mailbox, MessageFailure.dedupe_key == key
+        )
+    )
+
+
+def forget_vanished(engine: Engine, mailbox: str, seen: set[str]) -> int:
+    """Drop the failures of messages no longer in the mailbox (moved or deleted by
+    someone); returns how many. ``seen``: the keys the last fetch found."""
+    with Session(engine) as session:
+        rows = session.exec(select(MessageFailure).where(MessageFailure.mailbox == mailbox))
+        gone = [row for row in rows.all() if row.source_key not in seen]
+        for row in gone:
+            session.delete(row)
+        session.commit()
+    return len(gone)

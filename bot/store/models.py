@@ -115,6 +115,26 @@ class RawMessage(SQLModel, table=True):
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
+class MessageFailure(SQLModel, table=True):
+    """A message whose processing failed and that stays in the inbox to be tried again:
+    how many times it failed. Gone once it is decided, or set aside for review after
+    the last attempt (bot.processing.failures); while it waits, the mailbox's last UID
+    stays below it."""
+
+    __tablename__ = "message_failure"
+    __table_args__ = (UniqueConstraint("mailbox", "dedupe_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    mailbox: str = Field(max_length=500)
+    dedupe_key: str = Field(max_length=64)
+    source_key: str | None = Field(default=None, max_length=500)
+    uidvalidity: int | None = None
+    uid: int | None = None
+    attempts: int = 0
+    first_failed_at: datetime = Field(default_factory=utcnow)
+    last_failed_at: datetime = Field(default_factory=utcnow)
+    last_error: str | None = None
+
+
 class Nomination(SQLModel, table=True):
     """What one message asked for: who nominated, for which government, with what result."""
 
@@ -169,7 +189,9 @@ class Decision(SQLModel, table=True):
     from_status: str | None = Field(default=None, max_length=16)
     to_status: str = Field(max_length=16)
     actor: str = Field(max_length=200)
-    reason: str | None = None
+    reason: str | None = None  # mailed (a rejection's reason)
+    note: str | None = None  # staff's own note, never mailed
+    message: str | None = None  # staff's words mailed with the decision
     at: datetime = Field(default_factory=utcnow)
 
 

@@ -91,7 +91,7 @@ def test_exports_never_turn_text_into_spreadsheet_formulas(maildir_bot, tmp_path
     assert organization.data_type == "s" and organization.value.startswith("'=")
 
 
-def test_a_failure_on_one_message_is_recorded_and_the_loop_goes_on(
+def test_a_failure_on_one_message_is_retried_then_recorded_and_the_loop_goes_on(
     tmp_path, database_url, rules_dir
 ):
     # A site template that passes the start-up check but fails on one real message.
@@ -123,7 +123,11 @@ def test_a_failure_on_one_message_is_recorded_and_the_loop_goes_on(
 
     result = bot.run("poll")
 
-    assert "1 error" in result.stdout and "1 late" in result.stdout
+    # The failed one stays in the inbox for the next poll; the loop went on.
+    assert "1 late" in result.stdout and "1 retrying" in result.stdout
+    assert [m["from"] for m in bot.messages()] == ["rquispe@minam.gob.pe"]
+    assert "fetched 1 message(s): 1 retrying" in bot.run("poll").stdout
+    assert "fetched 1 message(s): 1 error" in bot.run("poll").stdout  # the third attempt
     outcomes = {m["from"]: m["outcome"] for m in bot.messages()}
     assert outcomes == {"s.kiprono@environment.go.ke": "error", "rquispe@minam.gob.pe": "late"}
     assert bot.participants().keys() == {"ctello@inia.gob.pe"}  # nothing half-written

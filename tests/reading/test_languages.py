@@ -79,6 +79,8 @@ def test_a_language_without_word_boundaries_finds_cues_inside_words():
         ),
         ('[language]\ncode = "xx"\nscript = ["arabic"]', "script range"),
         ('[language]\ncode = "xx"\nlanguage = "x"', "unknown key language.language"),
+        ('[language]\ncode = "xx"\n[cues]\nnomination = ["x\\b"]', "control character"),
+        ('[language]\ncode = "xx"\ncharacter_weight = 9', "character_weight must be"),
     ],
 )
 def test_a_bad_language_file_is_refused_with_its_name_and_key(text, problem):

@@ -95,6 +95,7 @@ def test_the_pipeline_answers_no_robot(tmp_path):
     report = ingest_once(services)
 
     assert report.fetched == len(files)
+    assert "retrying" not in report.outcomes  # a crash would wait for the next poll
     robots = set()
     for path, label in files:
         if label in ROBOTS:

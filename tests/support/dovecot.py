@@ -4,6 +4,12 @@ Runs the real ``dovecot`` binary in the foreground with its own configuration, s
 Maildirs under a temporary folder. Pitfalls handled: Dovecot refuses uid 0, so mail is
 stored as the ``mail`` user; ``imap-login`` and ``anvil`` run without chroot; plaintext
 login over loopback without TLS is allowed.
+
+With ``oauth2_introspection_url``, an instance also takes XOAUTH2 and OAUTHBEARER logins,
+checked by Dovecot's ``oauth2`` passdb, which POSTs each token to that URL (RFC 7662
+introspection: ``{"active": true, "username": …}`` lets the user in); passwords still work
+for PLAIN/LOGIN, so the tests can fill the mailbox. Such an instance answers a refused
+login at once (no failure delay, no anvil penalty), which the default one does not.
 """
 
 import grp
@@ -28,14 +34,14 @@ protocols = imap
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{mechanisms}
 first_valid_uid = 1
 first_valid_gid = 1
 mail_location = maildir:{root}/mail/%u/Maildir
 {capability}
-passdb {{
+{oauth2_passdb}passdb {{
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u {root}/passwd
+  args = scheme=PLAIN username_format=%u {root}/passwd{passwd_mechanisms}
 }}
 userdb {{
   driver = static
@@ -52,13 +58,38 @@ service imap-login {{
   chroot =
 }}
 service anvil {{
-  chroot =
+  chroot ={anvil}
 }}
 protocol imap {{
   mail_max_userip_connections = 100
   imap_idle_notify_interval = 1 secs
 }}
 """
+
+OAUTH2_SETTINGS = """\
+auth_failure_delay = 0
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/dovecot-oauth2.conf.ext
+}}
+"""
+
+# dovecot-oauth2.conf.ext: POST token=… to the URL; "active": true and the user name needed.
+OAUTH2_PASSDB = """\
+introspection_mode = post
+introspection_url = {url}
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+timeout_msecs = 5000
+"""
+
+OAUTH2_NO_PENALTY = """
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }"""
 
 
 def free_port() -> int:
@@ -70,7 +101,9 @@ def free_port() -> int:
 class Dovecot:
     """One running server; ``add_user`` gives each test its own mailbox."""
 
-    def __init__(self, capabilities: str | None = None) -> None:
+    def __init__(
+        self, capabilities: str | None = None, oauth2_introspection_url: str | None = None
+    ) -> None:
         if shutil.which("dovecot") is None:
             raise RuntimeError(
                 "dovecot is not installed: run bash scripts/test.sh, which "
@@ -87,10 +120,23 @@ class Dovecot:
         (self.root / "mail").mkdir()
         os.chown(self.root / "mail", self.uid, self.gid)
         capability = f"imap_capability = {capabilities}" if capabilities else ""
+        oauth2 = oauth2_introspection_url is not None
+        if oauth2:
+            (self.root / "dovecot-oauth2.conf.ext").write_text(
+                OAUTH2_PASSDB.format(url=oauth2_introspection_url)
+            )
         self.config = self.root / "dovecot.conf"
         self.config.write_text(
             CONFIG.format(
-                root=self.root, port=self.port, uid=self.uid, gid=self.gid, capability=capability
+                root=self.root,
+                port=self.port,
+                uid=self.uid,
+                gid=self.gid,
+                capability=capability,
+                mechanisms=" xoauth2 oauthbearer" if oauth2 else "",
+                oauth2_passdb=OAUTH2_SETTINGS.format(root=self.root) if oauth2 else "",
+                passwd_mechanisms="\n  mechanisms = plain login" if oauth2 else "",
+                anvil=OAUTH2_NO_PENALTY if oauth2 else "",
             )
         )
         self.process: subprocess.Popen | None = None

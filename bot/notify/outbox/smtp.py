@@ -1,10 +1,14 @@
-"""Outgoing mail through SMTP: plain, STARTTLS or implicit TLS, with AUTH when configured."""
+"""Outgoing mail through SMTP: plain, STARTTLS or implicit TLS, with AUTH when configured
+(a password, or an OAuth2 access token with XOAUTH2: bot.oauth)."""
 
 import smtplib
 import ssl
+from collections.abc import Callable
 
 from bot.config import Config, MailUrl, secret
+from bot.errors import ConfigError
 from bot.notify.outbox import PermanentFailure, TemporaryFailure
+from bot.oauth import TokenCommand, TokenError, login_with_token, xoauth2_string
 from bot.tls import client_context
 
 
@@ -23,22 +27,21 @@ class SmtpTransport:
     def __enter__(self) -> "SmtpTransport":
         outbox = self.config.outbox
         host = self.url.host or "localhost"
+        username = outbox.username or self.url.username
+        if outbox.auth == "xoauth2" and not username:
+            raise ConfigError('outbox: auth = "xoauth2" needs username (or smtp://USER@HOST)')
         try:
-            if self.url.scheme == "smtps":
-                self.client = smtplib.SMTP_SSL(
-                    host, self.url.port or 465, timeout=outbox.timeout, context=self._context()
-                )
-            else:
-                self.client = smtplib.SMTP(host, self.url.port or 25, timeout=outbox.timeout)
-                self.client.ehlo()
-                if outbox.starttls != "never" and self.client.has_extn("starttls"):
-                    self.client.starttls(context=self._context())
-                    self.client.ehlo()
-                elif outbox.starttls == "always":
-                    raise TemporaryFailure(f"{host} does not offer STARTTLS")
-            username = outbox.username or self.url.username
-            if username:
+            self.client = self._connect(host)
+            if outbox.auth == "xoauth2":
+                self._token_login(self.client, host, username or "")
+            elif username:
                 self.client.login(username, secret(outbox.password_env, "outbox.password_env"))
+        except TemporaryFailure:
+            self._quit()
+            raise
+        except TokenError as exc:
+            self._quit()
+            raise TemporaryFailure(str(exc)) from None
         except smtplib.SMTPAuthenticationError as exc:
             self._quit()
             raise TemporaryFailure(f"SMTP login refused: {exc.smtp_code}") from None
@@ -46,6 +49,43 @@ class SmtpTransport:
             self._quit()
             raise TemporaryFailure(f"cannot reach SMTP server {host}: {exc}") from None
         return self
+
+    def _connect(self, host: str) -> smtplib.SMTP:
+        outbox = self.config.outbox
+        if self.url.scheme == "smtps":
+            return smtplib.SMTP_SSL(
+                host, self.url.port or 465, timeout=outbox.timeout, context=self._context()
+            )
+        client = smtplib.SMTP(host, self.url.port or 25, timeout=outbox.timeout)
+        self.client = client  # closed by _quit if what follows fails
+        client.ehlo()
+        if outbox.starttls != "never" and client.has_extn("starttls"):
+            client.starttls(context=self._context())
+            client.ehlo()
+        elif outbox.starttls == "always":
+            raise TemporaryFailure(f"{host} does not offer STARTTLS")
+        return client
+
+    def _token_login(self, client: smtplib.SMTP, host: str, user: str) -> None:
+        """AUTH XOAUTH2 with the token in memory, then once with a fresh one (bot.oauth)."""
+        client.ehlo_or_helo_if_needed()
+        if "XOAUTH2" not in client.esmtp_features.get("auth", "").upper().split():
+            raise TemporaryFailure(f"{host} does not offer XOAUTH2 login (outbox.auth = 'xoauth2')")
+        assert self.config.outbox.token_command is not None  # the configuration checks it
+        tokens = TokenCommand(self.config.outbox.token_command, "outbox.token_command")
+        try:
+            login_with_token(
+                tokens,
+                lambda token: client.auth("XOAUTH2", _xoauth2(user, token)),
+                smtplib.SMTPAuthenticationError,
+            )
+        except smtplib.SMTPAuthenticationError as exc:
+            said = exc.smtp_error
+            said = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
+            raise TemporaryFailure(
+                f"SMTP login to {host} as {user} refused: {exc.smtp_code} {' '.join(said.split())}"
+                " (a fresh token from outbox.token_command too)"
+            ) from None
 
     def _quit(self) -> None:
         if self.client is not None:
@@ -85,3 +125,13 @@ class SmtpTransport:
             raise PermanentFailure(f"cannot be encoded for SMTP: {exc}") from None
         if refused:
             raise PermanentFailure(f"recipient refused: {refused}")
+
+
+def _xoauth2(user: str, token: str) -> Callable[..., str]:
+    """smtplib's authobject: the XOAUTH2 string as the initial response; an empty reply to
+    the server's error challenge (a JSON status), after which it answers 535."""
+
+    def respond(challenge: bytes | None = None) -> str:
+        return xoauth2_string(user, token) if not challenge else ""
+
+    return respond
