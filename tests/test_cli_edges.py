@@ -228,10 +228,7 @@ def _every_command():
     import typer.main
 
     for path, command in _commands(typer.main.get_command(app)):
-        marks = []
-        if path and path[0] == "web":
-            marks = [pytest.mark.xfail(strict=True, reason="bot/web/commands.py: [web] unescaped")]
-        yield pytest.param(path, command, id=" ".join(path) or "nombot", marks=marks)
+        yield pytest.param(path, command, id=" ".join(path) or "nombot")
 
 
 def _help(*path: str):

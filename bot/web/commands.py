@@ -85,14 +85,14 @@ def staff_remove(
 
 def web(
     host: Annotated[
-        str | None, typer.Option(help="Address to listen on (default [web] host, 127.0.0.1).")
+        str | None, typer.Option(help="Address to listen on (default \\[web] host, 127.0.0.1).")
     ] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default [web] port, 8080).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default \\[web] port, 8080).")] = None,
     forwarded_allow_ips: Annotated[
         str | None,
         typer.Option(
             "--forwarded-allow-ips",
-            help="Proxies whose X-Forwarded-For/-Proto are believed (default [web] "
+            help="Proxies whose X-Forwarded-For/-Proto are believed (default \\[web] "
             "forwarded_allow_ips, 127.0.0.1; '*' trusts any).",
         ),
     ] = None,
