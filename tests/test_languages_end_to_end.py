@@ -26,7 +26,7 @@ NOMINEES = {
 
 
 def test_each_focal_point_is_answered_in_their_language(imap_bot, mailbox, smtp):
-    imap_bot.run("directory", "import", str(DATA / "directory" / "un-languages.csv"))
+    imap_bot.run("directory", "import", "--force", str(DATA / "directory" / "un-languages.csv"))
     for name in LETTERS:
         mailbox.append((DATA / "e2e" / name).read_bytes(), ON_TIME)
 

@@ -56,6 +56,7 @@ def context(**extra) -> dict:
         problems=[{"code": "no_text_layer", "file": "scan.pdf"}],
         reasons=[{"code": "not_in_directory"}],
         reason="",
+        staff_message="Please ask your focal point to confirm the nomination.",
         secretariat="secretariat@cbd.int",
         received=datetime(2025, 7, 9, tzinfo=UTC),
         participant=person,
