@@ -239,6 +239,7 @@ class _ZoneSplitter:
     def _boundary_at(self, lines: list[Line], index: int) -> _Boundary | None:
         """A separator, an attribution line or a header block starting at ``index``."""
         text = fold_accents(_text(lines[index]))
+        block = 0
         separator = (
             _FORWARD_SEPARATOR.match(text)
             or _ORIGINAL_SEPARATOR.match(text)
@@ -251,18 +252,14 @@ class _ZoneSplitter:
             size, header_lines, forwarded = wrote, [], False
         elif block := _header_block_at(lines, index):
             size, header_lines = block, list(lines[index : index + block])
-            header = _parse_header(header_lines)
-            # Under a subject of its own, a block addressed to the secretariat is the
-            # sender's earlier mail to it ("further to our message of 3 July"), not a forward.
-            forwarded = self.forwarding or (
-                not self.replying
-                and self.mode != "quoted"
-                and not self._is_secretariat(header.get("to", ""))
-            )
-            return _Boundary(size, header, forwarded and not self._from_secretariat(header))
+            forwarded = self.forwarding or not self.replying
         else:
             return None
         header = _parse_header(header_lines)
+        if block and not self.forwarding and self._is_secretariat(header.get("to", "")):
+            # Under a subject of its own, a block addressed to the secretariat is the
+            # sender's earlier mail to it ("further to our message of 3 July"), not a forward.
+            forwarded = False
         # Inside history everything is history; a secretariat notification is never forwarded.
         forwarded = forwarded and self.mode != "quoted" and not self._from_secretariat(header)
         return _Boundary(size, header, forwarded)
