@@ -35,6 +35,19 @@ class Outcome(StrEnum):
     IGNORED = "ignored"
     HELD = "held"
     ERROR = "error"
+    STAFF_COMMANDS = "staff_commands"  # decisions (or a request for help) from staff
+
+
+class CommandStatus(StrEnum):
+    """What a decision sent by e-mail did to the participant it names (not stored)."""
+
+    DONE = "done"
+    UNCHANGED = "unchanged"  # the participant already had that status
+    UNKNOWN = "unknown"  # no participant has that number or address
+    AMBIGUOUS = "ambiguous"  # the address is registered for several events
+    NO_REASON = "no_reason"  # a rejection without its reason
+    UNCLEAR = "unclear"  # words after the targets of a command that takes none
+    NOT_READ = "not_read"  # past the number of commands read from one message
 
 
 class ParticipantStatus(StrEnum):
@@ -124,6 +137,7 @@ class Template(StrEnum):
     ACCESS_CANCELLED = "access_cancelled"  # the same invitation cancelled (METHOD:CANCEL)
     REMINDER = "reminder"  # to focal points of a government that has not nominated yet
     PARTICIPANT_UPDATED = "participant_updated"  # a participant's address corrected by staff
+    STAFF_REPLY = "staff_reply"  # what a staff member's decisions by e-mail did
 
 
 REPLY_TEMPLATES = (

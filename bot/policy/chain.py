@@ -85,6 +85,7 @@ FOLDERS: dict[Outcome, tuple[Folder, Folder]] = {
     Outcome.HELD: (Folder.REVIEW, Folder.REVIEW),
     Outcome.ERROR: (Folder.REVIEW, Folder.REVIEW),
     Outcome.IGNORED: (Folder.PROCESSED, Folder.INBOX),
+    Outcome.STAFF_COMMANDS: (Folder.PROCESSED, Folder.PROCESSED),
 }
 
 

@@ -1,8 +1,9 @@
 """The path of one message, in order, ending in ONE transaction.
 
 store raw → parse → read → route → authenticate sender → gather facts → decide (the rule
-chain) → write the inbound message, its nomination, participants, decisions, outbox mails
-and the mailbox's last UID together. If anything fails the transaction is rolled back and
+chain; a staff member's mail is a list of decisions instead, ``staff_mail``) → write the
+inbound message, its nomination, participants, decisions, outbox mails and the mailbox's
+last UID together. If anything fails the transaction is rolled back and
 the failure is counted in a second one: the message stays in the inbox for the next poll,
 and after the last attempt it is recorded as ``error`` for review (``failures``); the
 loop goes on.
@@ -31,6 +32,7 @@ from bot.processing.inbound import describe, new_inbound
 from bot.processing.raw import store_raw
 from bot.processing.read import read_mail
 from bot.processing.recorder import Recorder
+from bot.processing.staff_mail import from_staff, record_staff_mail
 from bot.reading.analysis import Analysis
 from bot.store.mailboxes import advance, forget_failure
 from bot.store.models import InboundMessage, Nomination
@@ -143,6 +145,15 @@ def _decide_and_record(
     return Processed(decision.outcome, target, inbound.id, replies=list(recorder.replies))
 
 
+def _staff_mail(
+    services: Services, session: Session, mail: ParsedMail, analysis: Analysis, inbound
+) -> Processed:
+    outcome, folder, replies = record_staff_mail(services, session, mail, analysis, inbound)
+    inbound.target_folder = folder_name(services, folder)
+    session.add(inbound)
+    return Processed(outcome, inbound.target_folder, inbound.id, replies=replies)
+
+
 def _too_large(services: Services, inbound: InboundMessage, message: InboxMessage) -> Processed:
     limit = services.config.inbox.max_message_bytes
     inbound.outcome = Outcome.IGNORED
@@ -183,7 +194,10 @@ def _decide(services: Services, mailbox: str, message: InboxMessage, keys: tuple
             mail = parse_mail(raw, services.config.limits)
             analysis = read_mail(mail, services.context, services.events, message.received_at)
             describe(inbound, mail, analysis)
-            result = _decide_and_record(services, session, mail, analysis, inbound)
+            if from_staff(services, analysis):
+                result = _staff_mail(services, session, mail, analysis, inbound)
+            else:
+                result = _decide_and_record(services, session, mail, analysis, inbound)
         forget_failure(session, mailbox, keys[0])
         advance(session, mailbox, message)
         session.commit()

@@ -59,6 +59,7 @@ SCHEMA: dict[str, dict[str, str]] = {
     },
     "references": {"number_words": PATTERNS, "number_after": PATTERNS},
     "addresses": {"role_mailboxes": WORDS, "at_words": WORDS, "dot_words": WORDS},
+    "commands": {"accept": WORDS, "reject": WORDS, "withdraw": WORDS},
     "zones": {
         **dict.fromkeys(
             (

@@ -4,9 +4,10 @@ Covers the time since the previous digest (the last 24 hours for the first one):
 by outcome; per event the participants by status, the governments whose focal points have
 not nominated yet, counts by government and organization and where the access
 instructions stand; the review queue with reasons and a link (``[digest] review_url``) or
-the command for each item; late, held and unauthorized mail and bounced addresses; and the
-bot's health (last successful poll, inbox and outgoing-mail errors, the outbox backlog,
-the directory refresh). Written in the secretariat's language (``[digest] language``), as
+the command for each item, and how to decide by replying when ``[staff] addresses`` are
+set; late, held and unauthorized mail and bounced addresses; and the bot's health (last
+successful poll, inbox and outgoing-mail errors, the outbox backlog, the directory
+refresh). Written in the secretariat's language (``[digest] language``), as
 HTML and text, with every participant attached as a CSV file (UTF-8 with a BOM, so that
 spreadsheet programs show accents). Sent at most once per day: its Message-ID is derived
 from the date, and the outbox refuses a second row with the same id.
@@ -70,6 +71,7 @@ class Digest:
     events: list[EventDigest] = field(default_factory=list)
     pending: list[dict] = field(default_factory=list)
     review_url: str | None = None
+    by_mail: bool = False  # staff may decide by replying (``[staff] addresses``)
     attention: list[dict] = field(default_factory=list)  # late / held / unauthorized mail
     undeliverable: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
@@ -203,6 +205,7 @@ def build_digest(services: Services, now: datetime | None = None) -> Digest:
         since = previous_digest_at(session) or now - timedelta(days=1)
         digest = Digest(day=now.astimezone(zone).date(), since=since.astimezone(zone))
         digest.review_url = config.digest.review_url
+        digest.by_mail = bool(config.staff.addresses)
         recent = session.exec(
             select(InboundMessage)
             .where(InboundMessage.processed_at >= since)

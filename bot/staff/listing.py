@@ -30,7 +30,7 @@ def list_participants(event: str | None, status: str | None, fmt: str, output: P
     except ConfigError:  # the list is still shown under a broken rules file
         configured = []
     event = choices.event(event, engine, configured)
-    rows = participant_rows(engine, event, status, with_id=fmt == "table")
+    rows = participant_rows(engine, event, status, with_id=fmt in ("table", "json"))
     if fmt == "json":
         write_output(as_json(rows), output)
     elif fmt == "csv":

@@ -100,7 +100,8 @@ def pending_of_message(session: Session, message_id: int) -> list[Participant]:
     return rows
 
 
-def find_participants(session: Session, target: str, event: str | None) -> list[Participant]:
+def matching_participants(session: Session, target: str, event: str | None) -> list[Participant]:
+    """The participants a target names: an id, or an address (one per event)."""
     query = select(Participant)
     if target.isdigit():
         query = query.where(Participant.id == int(target))
@@ -108,7 +109,12 @@ def find_participants(session: Session, target: str, event: str | None) -> list[
         query = query.where(Participant.email == target.strip().lower())
     if event:
         query = query.where(Participant.event_slug == event)
-    rows = list(session.exec(query).all())
+    return list(session.exec(query).all())
+
+
+def find_participants(session: Session, target: str, event: str | None) -> list[Participant]:
+    """The one participant a target names, or a ``UserError`` saying why not."""
+    rows = matching_participants(session, target, event)
     if not rows:
         raise UserError(f"no participant {target}" + (f" in {event}" if event else ""))
     if len(rows) > 1:
@@ -157,56 +163,76 @@ def decide_participant(
     ``reason`` and ``staff_message`` are mailed (the reason in the template's sentence,
     the message as a paragraph of its own); ``note`` is only stored with the decision.
     """
-    new_status = STATUS_OF_ACTION[action]
     with Session(services.engine, expire_on_commit=False) as session:
         row = find_participants(session, target, event)[0]
-        if row.status == new_status:
-            raise UserError(f"{row.email} is already {new_status}")
-        previous = row.status
-        row.status = new_status
-        row.updated_at = utcnow()
-        session.add(row)
-        session.add(
-            Decision(
-                participant_id=row.id,
-                action=action,
-                from_status=previous,
-                to_status=new_status,
-                actor=who or actor(),
-                reason=reason,
-                note=note,
-                message=staff_message,
-            )
-        )
-        session.flush()
-        event_rule = services.event(row.event_slug)
-        if event_rule is not None:
-            context = {
-                "event": event_view(event_rule),
-                "participant": person(row),
-                "action": action,
-                "reason": reason,
-                "staff_message": staff_message,
-            }
-            languages = nominator_languages(session, row, event_rule)
-            recipients = [(row.email, row.name)]
-            if row.nominated_by and row.nominated_by != row.email:
-                recipients.append((row.nominated_by, None))
-            own = services.config.own_addresses()
-            for address, name in recipients:
-                if address in own:
-                    continue
-                enqueue(
-                    session,
-                    services.writer,
-                    to=address,
-                    to_name=name,
-                    template=Template.DECISION,
-                    languages=languages,
-                    context={**context, "recipient_name": name},
-                    participant_id=row.id,
-                )
-            # Confirmed after publication: access now; withdrawn or rejected: cancellation.
-            settle_access(services, session, row.event_slug, [row.email])
+        record_decision(
+            services, session, row, action, reason, who or actor(),
+            note=note, staff_message=staff_message,
+        )  # fmt: skip
         session.commit()
         return row
+
+
+def record_decision(
+    services: Services,
+    session: Session,
+    row: Participant,
+    action: Change,
+    reason: str | None,
+    who: str,
+    *,
+    note: str | None = None,
+    staff_message: str | None = None,
+) -> None:
+    """``decide_participant`` inside a transaction the caller commits (a decision taken
+    by e-mail is written with the message that carried it)."""
+    new_status = STATUS_OF_ACTION[action]
+    if row.status == new_status:
+        raise UserError(f"{row.email} is already {new_status}")
+    previous = row.status
+    row.status = new_status
+    row.updated_at = utcnow()
+    session.add(row)
+    session.add(
+        Decision(
+            participant_id=row.id,
+            action=action,
+            from_status=previous,
+            to_status=new_status,
+            actor=who,
+            reason=reason,
+            note=note,
+            message=staff_message,
+        )
+    )
+    session.flush()
+    event_rule = services.event(row.event_slug)
+    if event_rule is None:
+        return
+    context = {
+        "event": event_view(event_rule),
+        "participant": person(row),
+        "action": action,
+        "reason": reason,
+        "staff_message": staff_message,
+    }
+    languages = nominator_languages(session, row, event_rule)
+    recipients = [(row.email, row.name)]
+    if row.nominated_by and row.nominated_by != row.email:
+        recipients.append((row.nominated_by, None))
+    own = services.config.own_addresses()
+    for address, name in recipients:
+        if address in own:
+            continue
+        enqueue(
+            session,
+            services.writer,
+            to=address,
+            to_name=name,
+            template=Template.DECISION,
+            languages=languages,
+            context={**context, "recipient_name": name},
+            participant_id=row.id,
+        )
+    # Confirmed after publication: access now; withdrawn or rejected: cancellation.
+    settle_access(services, session, row.event_slug, [row.email])

@@ -58,6 +58,17 @@ def context(**extra) -> dict:
         reason="",
         staff_message="Please ask your focal point to confirm the nomination.",
         secretariat="secretariat@cbd.int",
+        help=False,
+        results=[
+            {
+                "line": "REJECT 12 duplicate",
+                "action": "reject",
+                "status": "done",
+                "target": "12",
+                "participant": {"id": 12, **person, "event": "cb-forum-2025"},
+            },
+            {"line": "ACCEPT 99", "action": "accept", "status": "unknown", "target": "99"},
+        ],
         received=datetime(2025, 7, 9, tzinfo=UTC),
         participant=person,
         nominator="S. Kiprono",

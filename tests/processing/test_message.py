@@ -63,6 +63,7 @@ def test_exports(maildir_bot, tmp_path):
     )
     assert len(confirmed) == 3
     assert set(confirmed[0]) == {
+        "id",
         "event",
         "email",
         "name",

@@ -70,5 +70,10 @@ class SmtpCapture:
         with self.handler.lock:
             return list(self.handler.messages)
 
+    def clear(self) -> None:
+        """Forget what was captured so far (a test's later steps count from here)."""
+        with self.handler.lock:
+            self.handler.messages.clear()
+
     def to(self, address: str) -> list[Captured]:
         return [m for m in self.messages if address in m.recipients]

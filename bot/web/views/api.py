@@ -16,7 +16,8 @@ JSON = "application/json"
 def participants(request: Request) -> Response:
     engine = web_context(request).services.engine
     query = request.query_params
-    rows = participant_rows(engine, query.get("event") or None, query.get("status") or None)
+    event, status = query.get("event") or None, query.get("status") or None
+    rows = participant_rows(engine, event, status, with_id=True)  # as the CLI's JSON
     return Response(as_json(rows), media_type=JSON)
 
 
