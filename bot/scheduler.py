@@ -51,6 +51,7 @@ from bot.config import Config
 from bot.errors import StorageError, UserError
 from bot.inbox import start_watcher
 from bot.notify.outbox.flush import flush_outbox
+from bot.outages import Outages
 from bot.processing.ingest import ingest_once
 from bot.store.db import make_engine
 from bot.store.lease import (
@@ -74,6 +75,8 @@ PURGE_INTERVAL = 6 * 3600
 # A morning digest missed while the bot was down still goes out the same working day;
 # later than that, the next morning's digest (which lists the whole review queue) follows.
 DIGEST_GRACE = 12 * 3600
+# The services whose outages are logged once each (bot.outages).
+INBOX, OUTGOING, DATABASE = "inbox", "outgoing mail server", "database"
 
 # The Runners of this process by id: what a stored job, which can only name one, runs on.
 _RUNNERS: dict[str, "Runner"] = {}
@@ -213,26 +216,29 @@ class Runner:
         self.id = self.lease.holder
         self.lost: str | None = None  # why the lease was lost, once it was
         self.scheduler = build_scheduler(services.config)
+        self.outages = Outages(log)  # one log line when a server goes away, one when back
 
     # -- the tasks ------------------------------------------------------------------
 
     def ingest(self) -> None:
+        retry = f"next attempt in {self.services.config.inbox.poll_interval} s"
         while not self.stop.is_set():
             self.new_mail.clear()
             try:
                 report = ingest_once(self.services)
-                if report.fetched:
-                    log.info("ingested %d message(s): %s", report.fetched, dict(report.outcomes))
+            except StorageError as exc:
+                self.outages.failed(DATABASE, exc, retry)
+                return
             except UserError as exc:
-                log.warning(
-                    "ingestion: %s; next attempt in %d s",
-                    exc,
-                    self.services.config.inbox.poll_interval,
-                )
+                self.outages.failed(INBOX, exc, retry)
                 return
             except Exception:
                 log.exception("ingestion failed; next attempt at the next poll")
                 return
+            self.outages.recovered(DATABASE)
+            self.outages.recovered(INBOX)
+            if report.fetched:
+                log.info("ingested %d message(s): %s", report.fetched, dict(report.outcomes))
             self.flush()
             if not self.new_mail.is_set():
                 return
@@ -240,15 +246,25 @@ class Runner:
     def flush(self, ignore_backoff: bool = False) -> None:
         try:
             report = flush_outbox(self.services.engine, self.services.config, ignore_backoff)
-            if report.sent or report.failed:
-                log.info(
-                    "outbox: %d sent, %d deferred, %d failed",
-                    report.sent,
-                    report.deferred,
-                    report.failed,
-                )
+        except SQLAlchemyError as exc:
+            detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+            self.outages.failed(DATABASE, f"database: {detail[0] if detail else exc}")
+            return
         except Exception:
             log.exception("outbox flush failed; retrying later")
+            return
+        self.outages.recovered(DATABASE)
+        if report.unreachable:
+            self.outages.failed(OUTGOING, report.unreachable, "mail waits in the outbox")
+        elif report.connected:
+            self.outages.recovered(OUTGOING)
+        if report.sent or report.failed:
+            log.info(
+                "outbox: %d sent, %d deferred, %d failed",
+                report.sent,
+                report.deferred,
+                report.failed,
+            )
 
     def send_digest(self) -> None:
         from bot.staff.digest import build_digest, queue_digest
@@ -417,7 +433,7 @@ class Runner:
         try:
             self._install_jobs()
             self.scheduler.resume()
-            watcher = start_watcher(config, self.wake, self.stop)
+            watcher = start_watcher(config, self.wake, self.stop, self.outages, INBOX)
             if config.inbox.authserv_id is None:
                 log.warning(
                     "inbox.authserv_id is not set: no Authentication-Results header is "

@@ -15,6 +15,7 @@ from bot.config import Config, parse_mail_url
 
 if TYPE_CHECKING:
     from bot.inbox.imap import IdleWatcher
+    from bot.outages import Outages
 
 
 @dataclass
@@ -60,14 +61,19 @@ def open_inbox(config: Config) -> InboxSource:
 
 
 def start_watcher(
-    config: Config, wake: Callable[[], None], stop: threading.Event
+    config: Config,
+    wake: Callable[[], None],
+    stop: threading.Event,
+    outages: "Outages | None" = None,
+    service: str = "inbox",
 ) -> "IdleWatcher | None":
-    """Start the IMAP IDLE watcher that calls ``wake`` on new mail, where the inbox has one."""
+    """Start the IMAP IDLE watcher that calls ``wake`` on new mail, where the inbox has one;
+    its lost connections are reported to ``outages`` as ``service``'s."""
     url = parse_mail_url(config.inbox.url)
     if url.scheme not in ("imap", "imaps") or not config.inbox.idle:
         return None
     from bot.inbox.imap import IdleWatcher
 
-    watcher = IdleWatcher(config, url, wake, stop)
+    watcher = IdleWatcher(config, url, wake, stop, outages, service)
     watcher.start()
     return watcher

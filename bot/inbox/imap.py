@@ -24,6 +24,7 @@ from bot.config import Config, MailUrl, secret
 from bot.errors import ConfigError, InboxError
 from bot.inbox import InboxMessage
 from bot.oauth import TokenCommand, TokenError, login_with_token
+from bot.outages import Outages
 from bot.tls import client_context
 
 log = logging.getLogger(__name__)
@@ -242,12 +243,20 @@ class IdleWatcher:
     """
 
     def __init__(
-        self, config: Config, url: MailUrl, on_new_mail: Callable[[], None], stop: threading.Event
+        self,
+        config: Config,
+        url: MailUrl,
+        on_new_mail: Callable[[], None],
+        stop: threading.Event,
+        outages: Outages | None = None,
+        service: str = "inbox",
     ) -> None:
         self.config = config
         self.url = url
         self.on_new_mail = on_new_mail
         self.stop = stop
+        self.outages = outages or Outages(log)  # one line per outage, shared with polling
+        self.service = service
         self.thread = threading.Thread(target=self._run, name="imap-idle", daemon=True)
         self.supported = True
 
@@ -261,11 +270,10 @@ class IdleWatcher:
                 self._watch()
                 delay = 1.0
             except InboxError as exc:
-                log.warning("IDLE: %s; retrying in %.0f s", exc, delay)
+                self.outages.failed(self.service, f"IDLE: {exc}", f"retrying in {delay:.0f} s")
             except NETWORK_ERRORS as exc:
-                log.warning(
-                    "IDLE connection lost (%s); reconnecting in %.0f s", _reason(exc), delay
-                )
+                reason = f"IDLE connection lost ({_reason(exc)})"
+                self.outages.failed(self.service, reason, f"reconnecting in {delay:.0f} s")
             if not self.supported:
                 return
             self.stop.wait(delay)
@@ -279,6 +287,7 @@ class IdleWatcher:
                 self.supported = False
                 return
             client.select_folder(self.url.folder, readonly=True)
+            self.outages.recovered(self.service)
             renew = self.config.inbox.idle_renew
             while not self.stop.is_set():
                 client.idle()

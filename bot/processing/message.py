@@ -1,10 +1,11 @@
 """The path of one message, in order, ending in ONE transaction.
 
-store raw → parse → read → route → authenticate sender → gather facts → decide (the rule
-chain; a staff member's mail is a list of decisions instead, ``staff_mail``) → write the
-inbound message, its nomination, participants, decisions, outbox mails and the mailbox's
-last UID together. If anything fails the transaction is rolled back and
-the failure is counted in a second one: the message stays in the inbox for the next poll,
+parse → read (both before the transaction opens, so that a slow message never holds the
+database's write lock) → store raw → route → authenticate sender → gather facts → decide
+(the rule chain; a staff member's mail is a list of decisions instead, ``staff_mail``) →
+write the inbound message, its nomination, participants, decisions, outbox mails and the
+mailbox's last UID together. If anything fails the transaction is rolled back and the
+failure is counted in a second one: the message stays in the inbox for the next poll,
 and after the last attempt it is recorded as ``error`` for review (``failures``); the
 loop goes on.
 """
@@ -154,7 +155,9 @@ def _staff_mail(
     return Processed(outcome, inbound.target_folder, inbound.id, replies=replies)
 
 
-def _too_large(services: Services, inbound: InboundMessage, message: InboxMessage) -> Processed:
+def _too_large(
+    services: Services, inbound: InboundMessage, message: InboxMessage, mail: ParsedMail
+) -> Processed:
     limit = services.config.inbox.max_message_bytes
     inbound.outcome = Outcome.IGNORED
     inbound.reasons = [
@@ -164,7 +167,7 @@ def _too_large(services: Services, inbound: InboundMessage, message: InboxMessag
         ).as_json()
     ]
     inbound.target_folder = services.config.inbox.review_folder
-    describe(inbound, parse_mail(message.raw or b"", services.config.limits), None)
+    describe(inbound, mail, None)
     return Processed(Outcome.IGNORED, inbound.target_folder, inbound.id)
 
 
@@ -183,16 +186,19 @@ def _already_seen(services: Services, mailbox: str, message: InboxMessage, key: 
 
 def _decide(services: Services, mailbox: str, message: InboxMessage, keys: tuple) -> Processed:
     raw = message.raw or b""
+    # SQLite has one write lock for everyone: never hold it while attachments are read.
+    mail = parse_mail(raw, services.config.limits)
+    analysis = None
+    if not message.too_large:
+        analysis = read_mail(mail, services.context, services.events, message.received_at)
     with Session(services.engine, expire_on_commit=False) as session:
         inbound = new_inbound(mailbox, message, *keys)
         session.add(inbound)
         session.flush()
         store_raw(session, inbound.id, raw)
-        if message.too_large:
-            result = _too_large(services, inbound, message)
+        if analysis is None:
+            result = _too_large(services, inbound, message, mail)
         else:
-            mail = parse_mail(raw, services.config.limits)
-            analysis = read_mail(mail, services.context, services.events, message.received_at)
             describe(inbound, mail, analysis)
             if from_staff(services, analysis):
                 result = _staff_mail(services, session, mail, analysis, inbound)

@@ -165,6 +165,12 @@ class Dovecot:
         path = self.root / "dovecot.log"
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""
 
+    def halt(self) -> None:
+        """Stop the server but keep its mail: ``start`` brings it back on the same port."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()

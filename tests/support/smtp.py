@@ -54,13 +54,23 @@ class SmtpCapture:
     ) -> None:
         self.handler = _Handler(refuse=refuse or {})
         self.port = port or free_port()
-        self.controller = Controller(
-            self.handler, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=smtputf8
+        self.smtputf8 = smtputf8
+        self.controller = self._controller()
+
+    def _controller(self) -> Controller:
+        return Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=self.smtputf8
         )
 
     def start(self) -> "SmtpCapture":
         self.controller.start()
         return self
+
+    def restart(self) -> "SmtpCapture":
+        """Listen again on the same port after ``stop`` (an outage ending), keeping what
+        was captured."""
+        self.controller = self._controller()
+        return self.start()
 
     def stop(self) -> None:
         self.controller.stop()

@@ -35,6 +35,8 @@ class FlushReport:
     deferred: int = 0
     failed: int = 0
     error: str | None = None
+    connected: bool = False  # the mail server was reached
+    unreachable: str | None = None  # why it could not be reached, or the connection broke
 
 
 def backoff(attempts: int) -> timedelta:
@@ -139,12 +141,14 @@ def _send_one(engine, config: Config, transport, row: OutboxMail, report: FlushR
         )
         report.failed += 1
     except TemporaryFailure as exc:
-        log.warning("outbox: mail %s to %s deferred: %s", row.id, row.to_email, exc)
         report.deferred += 1
         report.error = str(exc)
-        if not exc.per_recipient:
+        if not exc.per_recipient:  # the connection broke: an outage, logged by the caller
+            log.debug("outbox: mail %s to %s waits: %s", row.id, row.to_email, exc)
+            report.unreachable = str(exc)
             _release(engine, row.id, status=MailStatus.QUEUED, last_error=str(exc)[:500])
             return False
+        log.warning("outbox: mail %s to %s deferred: %s", row.id, row.to_email, exc)
         report.failed += _defer(engine, row, str(exc), config.outbox.max_attempts)
     else:
         _release(
@@ -182,11 +186,12 @@ def flush_outbox(
         try:
             transport = stack.enter_context(open_transport(config))
         except TemporaryFailure as exc:
-            report.error = str(exc)
+            report.error = report.unreachable = str(exc)
             report.deferred = len(due)
-            log.warning("outbox: %s; %d mail(s) wait", exc, len(due))
+            log.debug("outbox: %s; %d mail(s) wait", exc, len(due))
             _note_outage(engine, due, str(exc))
             return report
+        report.connected = True
         for row in due:
             if _claim(engine, row) and not _send_one(engine, config, transport, row, report):
                 break  # the connection is unusable; the rest waits for the next flush
