@@ -245,7 +245,9 @@ class Runner:
 
     def flush(self, ignore_backoff: bool = False) -> None:
         try:
-            report = flush_outbox(self.services.engine, self.services.config, ignore_backoff)
+            report = flush_outbox(
+                self.services.engine, self.services.config, ignore_backoff, log_outage=False
+            )
         except SQLAlchemyError as exc:
             detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
             self.outages.failed(DATABASE, f"database: {detail[0] if detail else exc}")

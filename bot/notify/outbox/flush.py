@@ -164,13 +164,19 @@ def _send_one(engine, config: Config, transport, row: OutboxMail, report: FlushR
 
 
 def flush_outbox(
-    engine: Engine, config: Config, ignore_backoff: bool = False, limit: int = 500
+    engine: Engine,
+    config: Config,
+    ignore_backoff: bool = False,
+    limit: int = 500,
+    log_outage: bool = True,
 ) -> FlushReport:
     """Send what is due; never raises for transport problems (they are recorded).
 
     A mail server that cannot be reached costs no attempt: mail waits, however long the
     outage. Attempts count only what a server said about one recipient (4xx), and after
     ``outbox.max_attempts`` of those the mail is marked failed (the digest lists it).
+    An unreachable server is a warning unless ``log_outage`` is off: the long-running bot
+    logs each outage once instead (``report.unreachable``, ``bot.outages``).
     """
     report = FlushReport()
     with Session(engine) as session:
@@ -188,7 +194,8 @@ def flush_outbox(
         except TemporaryFailure as exc:
             report.error = report.unreachable = str(exc)
             report.deferred = len(due)
-            log.debug("outbox: %s; %d mail(s) wait", exc, len(due))
+            log.log(logging.WARNING if log_outage else logging.DEBUG,
+                    "outbox: %s; %d mail(s) wait", exc, len(due))  # fmt: skip
             _note_outage(engine, due, str(exc))
             return report
         report.connected = True
