@@ -13,7 +13,7 @@ from bot.reading.candidates import Candidate
 from bot.reading.name_words import is_honorific, split_honorifics
 from bot.reading.names import is_full_name, normalise_name
 from bot.reading.names_in_text import inverted_name, name_in, segments, strip_list_marker
-from bot.reading.organizations import first_institution
+from bot.reading.organizations import first_institution, names_institution
 from bot.reading.script import without_capitals
 from bot.reading.vocabulary import label_kind
 from bot.text import fold_accents
@@ -45,7 +45,8 @@ def _name_before(written: list[str]) -> _NameFound:
         return inverted[0], inverted[1], 0
     for index, part in enumerate(parts):
         whole, title = normalise_name(strip_list_marker(part))
-        if is_full_name(whole) and not _honorific_inside(whole, title):
+        institution = not title and names_institution(part)  # "المديرية العامة للبيئة"
+        if is_full_name(whole) and not _honorific_inside(whole, title) and not institution:
             return whole, title, index
     for index in range(len(parts) - 1, -1, -1):
         name, title = name_in(parts[index])

@@ -19,9 +19,11 @@ _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+"
 _NAME_DOTS = "·・•‧"
 
 
-def is_cjk_name(word: str) -> bool:
+def is_cjk_name(word: str, labelled: bool = False) -> bool:
     """Two to four characters opening with a known family name; or parts joined by a middle
-    dot, as Chinese writes indigenous and foreign names ("巴奈·古拉斯", "约翰·史密斯")."""
+    dot, as Chinese writes indigenous and foreign names ("巴奈·古拉斯", "约翰·史密斯"). In a
+    field or column labelled as a name (``labelled``) the family name need not be one we
+    know ("木文军": 木 is a Naxi family name)."""
     dotted = (
         [p for p in re.split(f"[{_NAME_DOTS}]", word)] if any(d in word for d in _NAME_DOTS) else []
     )
@@ -32,7 +34,7 @@ def is_cjk_name(word: str) -> bool:
     pieces = (word[i:j] for i in range(len(word)) for j in range(i + 2, len(word) + 1))
     if any(piece in NOT_NAME_WORDS for piece in pieces):
         return False  # "项目官员" (a project officer) opens with the family name 项
-    return word[:1] in FAMILY_NAMES or word[:2] in FAMILY_NAMES
+    return labelled or word[:1] in FAMILY_NAMES or word[:2] in FAMILY_NAMES
 
 
 def split_suffix_honorific(text: str) -> tuple[str | None, str]:

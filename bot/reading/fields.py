@@ -9,6 +9,7 @@ import re
 
 from bot.reading.addresses import deobfuscate, find_addresses
 from bot.reading.candidates import Candidate
+from bot.reading.cjk_names import is_cjk_name
 from bot.reading.name_words import POST_NOMINALS, split_honorifics
 from bot.reading.names import normalise_name
 from bot.reading.names_in_text import name_in
@@ -103,6 +104,8 @@ def _name_field(raw_name: str | None, degrees: bool = True) -> tuple[str | None,
     name, honorific = normalise_name(raw_name, degrees=degrees) if raw_name else (None, None)
     if raw_name and not name:
         name, honorific = name_in(raw_name)
+    if not name and is_cjk_name(raw_name.strip(), labelled=True):
+        name = raw_name.strip()  # the label says it is a name, whatever its family name
     return name, honorific
 
 

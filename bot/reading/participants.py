@@ -44,6 +44,7 @@ from bot.reading.vocabulary import (
     WITHDRAWAL,
     folded,
 )
+from bot.reading.wrapped import join_wrapped_items
 
 # How many lines of text above a labelled block may name its person.
 MAX_LINES_ABOVE = 3
@@ -290,7 +291,7 @@ class _LineReader:
 def read_lines(lines: list[Line], source: str) -> Reading:
     """Candidates in a run of lines (one zone of a body or one attachment)."""
     reader = _LineReader(source)
-    for line in text_tables(lines):
+    for line in join_wrapped_items(text_tables(lines)):
         reader.read(line)
     reader.end_block()
     return reader.reading

@@ -23,6 +23,13 @@ LABELS: dict[str, tuple[str, ...]] = {
 NAME_KINDS = ("name", "name_family_first", "first", "middle", "last")
 
 
+# Folded label -> the languages whose files give it.
+_LABEL_LANGUAGES: dict[str, set[str]] = {}
+for _code, _language in _LEXICON.languages.items():
+    for _kind in SCHEMA["labels"]:
+        for _label in _language.get("labels", _kind):
+            _LABEL_LANGUAGES.setdefault(label_key(_label), set()).add(_code)
+
 _LABEL_PARTS = re.compile(r"\s*[/／]\s*")
 # A bracketed note after a label: how to write the field, not what it is.
 _QUALIFIER = re.compile(r"\s*[(（][^()（）]{1,20}[)）]\s*[:：*]?\s*$")
@@ -34,10 +41,20 @@ _SCRIPT_CHANGE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[A-Za-z])|(?<=[A-Za-z.])\s+
 
 def _one_kind(parts: list[str]) -> str | None:
     """The kind shared by a label's translations; a full name beside a full name written
-    family name first ("Фамилия, имя, отчество / Full name") is the latter."""
-    kinds = {_LABEL_INDEX.get(label_key(part)) for part in parts if part.strip()}
+    family name first ("Фамилия, имя, отчество / Full name") is the latter, and a word
+    that is a whole name in one language beside a half of it in another ("Nom / Surname",
+    "Nombre / First name") is that half."""
+    keys = [label_key(part) for part in parts if part.strip()]
+    kinds = {_LABEL_INDEX.get(key) for key in keys}
     if kinds == {"name", "name_family_first"}:
         return "name_family_first"
+    # Translations are in different languages; "Nom/Prénom" or "Name/Surname" in one
+    # language is two fields written in one column (a whole name).
+    languages = [_LABEL_LANGUAGES.get(key, set()) for key in keys]
+    translated = len(keys) == 2 and not languages[0] & languages[1]
+    for specific in ("first", "last"):
+        if translated and kinds == {"name", specific}:
+            return specific
     return kinds.pop() if len(kinds) == 1 else None
 
 
