@@ -14,6 +14,7 @@ from bot.store.models import OutboxMail
 from tests.conftest import DATA, ROOT, Bot, bot_env, write_config
 from tests.support.dovecot import free_port
 from tests.support.smtp import SmtpCapture
+from tests.support.waiting import wait_until
 
 TORONTO = ZoneInfo("America/Toronto")
 ON_TIME = datetime(2025, 7, 9, 12, 0, tzinfo=UTC)
@@ -101,16 +102,6 @@ def test_not_the_bots_mail_stays_unread_in_the_inbox(imap_bot, mailbox, smtp):
     assert smtp.messages == []
 
 
-def _wait(predicate, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
-
-
 def _stop(process) -> str:
     process.send_signal(signal.SIGTERM)
     output, _ = process.communicate(timeout=30)
@@ -123,7 +114,7 @@ def test_idle_confirms_long_before_the_next_poll(imap_bot, mailbox, smtp):
     try:
         time.sleep(4)  # the start-up poll has run and the IDLE watcher is waiting
         mailbox.append(raw("kenya.eml"), ON_TIME)
-        _wait(lambda: replies(smtp), 30, "the confirmation (poll_interval is 600 s)")
+        wait_until(lambda: replies(smtp), 30, "the confirmation (poll_interval is 600 s)")
     finally:
         output = _stop(process)
     assert "stopping" in output
@@ -160,7 +151,8 @@ def test_killed_between_commit_and_smtp_sends_once_after_restart(
 
     first = bot.popen("run")
     try:
-        _wait(lambda: [r for r in confirmation_rows() if r.last_error], 30, "a failed send attempt")
+        failed = lambda: [r for r in confirmation_rows() if r.last_error]  # noqa: E731
+        wait_until(failed, 30, "a failed send attempt")
     finally:
         first.kill()  # SIGKILL: no clean-up of any kind
         first.wait(timeout=10)
@@ -171,7 +163,7 @@ def test_killed_between_commit_and_smtp_sends_once_after_restart(
     smtp = SmtpCapture(port).start()
     second = bot.popen("run")
     try:
-        _wait(lambda: smtp.to("s.kiprono@environment.go.ke"), 30, "the confirmation")
+        wait_until(lambda: smtp.to("s.kiprono@environment.go.ke"), 30, "the confirmation")
         time.sleep(3)  # room for a duplicate to show up, were there one
     finally:
         _stop(second)

@@ -26,6 +26,7 @@ from bot.store.db import open_database
 from bot.store.lease import Lease, LeaseInfo, holder_id
 from bot.store.models import RunnerLease, managed_by_migrations
 from tests.conftest import DATA, ROOT, Bot, bot_env, write_config
+from tests.support.waiting import wait_until
 
 ON_TIME = datetime(2025, 7, 9, 12, 0, tzinfo=UTC)  # before the deadline of rules/events
 KENYA, SENEGAL = "<e2e-kenya-1@mail.environment.go.ke>", "<e2e-senegal-1@environnement.gouv.sn>"
@@ -40,16 +41,6 @@ def engine(database_url):
     engine = open_database(database_url)
     yield engine
     engine.dispose()
-
-
-def _wait(predicate, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
 
 
 def _expired(lease: Lease) -> bool:
@@ -77,7 +68,7 @@ def test_one_contender_holds_the_lease_until_it_expires_or_is_released(engine):
 
     first.seconds = 0.5  # its next renewal is a short one: let it run out
     assert first.renew()
-    _wait(lambda: _expired(first), 10, "the lease to expire")
+    wait_until(lambda: _expired(first), 10, "the lease to expire")
     assert second.acquire()
     assert not first.renew()  # lost: the holder must stop its jobs
     assert not first.acquire()
@@ -175,7 +166,7 @@ class Running:
                     raise AssertionError(f"nombot run exited without {needle!r}:\n{output}")
             return found[0] if found else None
 
-        return _wait(seen, seconds, f"{needle!r} from nombot run")
+        return wait_until(seen, seconds, f"{needle!r} from nombot run")
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         if self.process.poll() is None:
@@ -255,7 +246,7 @@ def test_a_second_run_told_to_wait_takes_over_when_the_first_ends(
     two = None
     try:
         one.wait_for("nombot running")
-        _wait(lambda: _replies(first), 60, "the reply to the nomination")
+        wait_until(lambda: _replies(first), 60, "the reply to the nomination")
         two = Running(second)
         waiting = two.wait_for("waiting for it")
         assert f":{one.pid}:" in waiting and " until " in waiting, waiting
@@ -269,7 +260,7 @@ def test_a_second_run_told_to_wait_takes_over_when_the_first_ends(
         two.wait_for("nombot running")
         if how == "killed":
             assert two.matching("no longer running"), two.output
-        _wait(lambda: _replies(second), 60, "the reply from the second runner")
+        wait_until(lambda: _replies(second), 60, "the reply from the second runner")
     finally:
         one.stop(signal.SIGKILL)
         if two is not None:
@@ -358,13 +349,13 @@ def test_a_digest_due_while_down_runs_once_on_restart_within_its_grace(
     running = Running(bot)
     try:
         running.wait_for("nombot running")
-        _wait(
+        wait_until(
             lambda: (_stored_next_run(engine, "digest") or due) > datetime.now(UTC),
             60,
             "the missed digest to be handled",
         )
         if late < timedelta(seconds=DIGEST_GRACE):
-            _wait(bot.outbox, 30, "the digest mail")
+            wait_until(bot.outbox, 30, "the digest mail")
         else:
             running.wait_for("was missed by")
         time.sleep(1.5)  # room for a second run, were there one

@@ -31,12 +31,9 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from aiosmtpd.controller import Controller
@@ -57,29 +54,13 @@ from tests.access.conftest import EVENT_URL, SLUG, add_access
 from tests.conftest import ROOT, Bot, bot_env, write_config
 from tests.support.dovecot import free_port
 from tests.support.smtp import Captured
+from tests.support.waiting import wait_until
 from tests.test_scheduler import Running
 
 PARTICIPANTS = 50
 TORONTO = ZoneInfo("America/Toronto")
 # Kill points mid-sending: how many mails the server has accepted when it holds the next.
 HOLD_AFTER = (0, 17, 36)
-T = TypeVar("T")
-
-
-def wait_until(
-    predicate: Callable[[], T],
-    seconds: float,
-    what: str,
-    state: Callable[[], object] = lambda: "no details",
-) -> T:
-    """Poll ``predicate`` until it is true; on timeout say what ``state()`` was then."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what} ({state()})")
 
 
 class GatedHandler:

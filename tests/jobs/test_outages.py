@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import DATA, ROOT, Bot, bot_env, write_config
 from tests.support.dovecot import Dovecot
 from tests.support.smtp import SmtpCapture
+from tests.support.waiting import wait_until
 
 ON_TIME = datetime(2025, 7, 9, 12, 0, tzinfo=UTC)
 USER, PASSWORD = "secretariat", "outage-test-password"
@@ -30,16 +31,6 @@ def servers():
     with contextlib.suppress(AssertionError, RuntimeError):  # already stopped by the test
         smtp.stop()
     dovecot.stop()
-
-
-def _wait(predicate, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
 
 
 def _count(output: str, text: str) -> int:
@@ -75,16 +66,16 @@ def test_each_outage_is_one_line_and_nothing_is_lost(tmp_path, servers, rules_di
         # 1. The outgoing mail server goes away while a nomination arrives.
         smtp.stop()
         dovecot.append(USER, PASSWORD, (DATA / "e2e" / "kenya.eml").read_bytes(), ON_TIME)
-        _wait(bot.participants, 30, "the nomination registered")
+        wait_until(bot.participants, 30, "the nomination registered")
         time.sleep(6)  # flushes every second: several failed attempts
         smtp.restart()
-        _wait(lambda: smtp.to(KIPRONO), 30, "the confirmation once the server is back")
+        wait_until(lambda: smtp.to(KIPRONO), 30, "the confirmation once the server is back")
         # 2. The IMAP server goes away; mail sent meanwhile is read when it is back.
         dovecot.halt()
         time.sleep(12)  # two failed polls and several IDLE reconnections
         dovecot.start()
         dovecot.append(USER, PASSWORD, (DATA / "e2e" / "senegal.eml").read_bytes(), ON_TIME)
-        _wait(lambda: smtp.to(NDIAYE), 60, "the second confirmation, without a restart")
+        wait_until(lambda: smtp.to(NDIAYE), 60, "the second confirmation, without a restart")
         time.sleep(2)
     finally:
         process.send_signal(signal.SIGTERM)

@@ -16,12 +16,9 @@ What this proves, on real databases with APScheduler's SQLAlchemyJobStore, no mo
 import logging
 import signal
 import threading
-import time
 from collections import Counter
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -37,6 +34,7 @@ from bot.store.models import OutboxMail
 from bot.vocab import Template
 from tests.access.conftest import SLUG, add_access
 from tests.conftest import DATA, Bot
+from tests.support.waiting import wait_until
 from tests.test_scheduler import (
     KENYA,
     SENEGAL,
@@ -51,18 +49,6 @@ TORONTO = ZoneInfo("America/Toronto")
 DIGEST_TO = "secretariat@cbd.int"
 JANE, PETER = "jane.mwangi@biosafetykenya.go.ke", "p.otieno@kephis.go.ke"  # Kenya's nominees
 MOUSSA = "moussa.diop@anb.gouv.sn"  # Senegal's
-T = TypeVar("T")
-
-
-def wait_until(predicate: Callable[[], T], seconds: float, what: str) -> T:
-    """Poll ``predicate`` on the real (monotonic) clock, which time-machine leaves alone."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
 
 
 def digests(bot: Bot) -> list:
