@@ -62,7 +62,3 @@ class Outages:
             self.log.warning(
                 "%s available again after %s (%d failed attempts)", service, away, outage.attempts
             )
-
-    def is_down(self, service: str) -> bool:
-        with self._lock:
-            return service in self._down

@@ -15,6 +15,7 @@ does nothing the second time. The verbs of every language are data
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from sqlmodel import Session
 
@@ -39,7 +40,9 @@ _MAILTO_SUFFIX = re.compile(r"<mailto:[^>]*>", re.I)
 _REASON_LEAD = re.compile(r"^[\s:–—-]+")
 
 
+@cache
 def _verbs() -> dict[str, Change]:
+    """Every language's verbs, folded, to the action they name (built once)."""
     words = lexicon()
     return {verb: action for action in _ACTIONS for verb in words.words("commands", action)}
 
