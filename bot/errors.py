@@ -24,3 +24,9 @@ class InboxError(UserError):
 
 class StorageError(UserError):
     """The database could not be reached or refused the transaction."""
+
+
+def database_error(exc: object) -> str:
+    """"database: " and the first line of what the driver said (SQLAlchemy wraps it)."""
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"database: {lines[0] if lines else type(exc).__name__}"

@@ -14,6 +14,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+from bot.errors import database_error
+
 
 @dataclass
 class _Outage:
@@ -62,3 +64,22 @@ class Outages:
             self.log.warning(
                 "%s available again after %s (%d failed attempts)", service, away, outage.attempts
             )
+
+
+class JobStoreErrors(logging.Filter):
+    """APScheduler's own warning, each time its job store (in the bot's database) cannot
+    be read, counted as an attempt of the database's outage instead of a line of its own."""
+
+    PREFIX = "Error getting due jobs from job store"
+
+    def __init__(self, outages: Outages, service: str) -> None:
+        super().__init__()
+        self.outages = outages
+        self.service = service
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith(self.PREFIX):
+            return True
+        error = record.args[-1] if isinstance(record.args, tuple) and record.args else record.msg
+        self.outages.failed(self.service, database_error(error))
+        return False

@@ -48,10 +48,10 @@ from sqlmodel import Session, select
 
 from bot.app import Services
 from bot.config import Config
-from bot.errors import StorageError, UserError
+from bot.errors import StorageError, UserError, database_error
 from bot.inbox import start_watcher
 from bot.notify.outbox.flush import flush_outbox
-from bot.outages import Outages
+from bot.outages import JobStoreErrors, Outages
 from bot.processing.ingest import ingest_once
 from bot.store.db import make_engine
 from bot.store.lease import (
@@ -249,8 +249,7 @@ class Runner:
                 self.services.engine, self.services.config, ignore_backoff, log_outage=False
             )
         except SQLAlchemyError as exc:
-            detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-            self.outages.failed(DATABASE, f"database: {detail[0] if detail else exc}")
+            self.outages.failed(DATABASE, database_error(exc))
             return
         except Exception:
             log.exception("outbox flush failed; retrying later")
@@ -314,9 +313,13 @@ class Runner:
     def wake(self) -> None:
         """Called by the IDLE watcher: run ingestion now."""
         self.new_mail.set()
-        job = self.scheduler.get_job("ingest")
-        if job is not None:
-            job.modify(next_run_time=datetime.now(UTC))
+        try:
+            job = self.scheduler.get_job("ingest")
+            if job is not None:
+                job.modify(next_run_time=datetime.now(UTC))
+        except SQLAlchemyError as exc:  # the job store is in the database
+            retry = "the new mail is read at the next poll"
+            self.outages.failed(DATABASE, database_error(exc), retry)
 
     # -- the lease --------------------------------------------------------------------
 
@@ -334,8 +337,7 @@ class Runner:
                     return True
                 current = self.lease.current()
             except SQLAlchemyError as exc:
-                detail = str(getattr(exc, "orig", None) or exc).strip().splitlines() or ["?"]
-                raise StorageError(f"database: {detail[0]}") from None
+                raise StorageError(database_error(exc)) from None
             if current is not None and settings.when_leased == "exit":
                 raise LeaseHeld(
                     f"{current.describe()}; not starting a second job runner "
@@ -369,6 +371,14 @@ class Runner:
             for number in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(number, lambda *_: self.stop.set())
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        store_errors = JobStoreErrors(self.outages, DATABASE)
+        logging.getLogger("apscheduler.scheduler").addFilter(store_errors)
+        try:
+            self._run_with_lease()
+        finally:
+            logging.getLogger("apscheduler.scheduler").removeFilter(store_errors)
+
+    def _run_with_lease(self) -> None:
         if not self.wait_for_lease():
             log.info("stopped before the scheduler lease was free")
             return

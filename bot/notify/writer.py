@@ -360,11 +360,12 @@ class MailWriter:
             message["Reply-To"] = self.reply_to
         if original is not None:
             subject = reply_subject(original.subject)
-            if original.message_id:
-                message["In-Reply-To"] = original.message_id
-                chain = [r for r in original.references if r != original.message_id]
-                chain = (chain + [original.message_id])[-MAX_REFERENCES:]
-                message["References"] = " ".join(chain)
+            answered = _message_id(original.message_id)
+            if answered:
+                message["In-Reply-To"] = answered
+                chain = [_message_id(r) for r in original.references]
+                chain = [r for r in chain if r and r != answered]
+                message["References"] = " ".join((chain + [answered])[-MAX_REFERENCES:])
             message["Auto-Submitted"] = "auto-replied"
         else:
             message["Auto-Submitted"] = "auto-generated"
@@ -380,6 +381,13 @@ class MailWriter:
             message.add_alternative(html, subtype="html", cte="quoted-printable")
         message["Content-Language"] = language  # after the body: set_content clears Content-*
         return Rendered(message, message_id, to, str(message["Subject"]))
+
+
+def _message_id(value: str | None) -> str:
+    """A Message-ID from the mail being answered, or "" when it is not one token (it
+    goes into our headers: no line break, no space)."""
+    cleaned = clean_header(value)
+    return "" if " " in cleaned else cleaned
 
 
 def _address(address: str, name: str | None) -> str:

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from bot.app import Services
 from bot.errors import InboxError, UserError
+from bot.failpoints import Point, reach
 from bot.inbox import InboxMessage, InboxSource, open_inbox
 from bot.inbox.imap import NETWORK_ERRORS
 from bot.processing.message import process_message
@@ -57,6 +58,7 @@ def _move(
         log.warning("could not move %s to %s (%s); will retry", message.key, folder, exc)
         report.move_errors += 1
         return
+    reach(Point.MOVED)
     _mark_moved(services, inbound_id)
     report.moved += 1
 
@@ -134,9 +136,11 @@ def _ingest(services: Services, inbox: InboxSource, report: IngestReport) -> Non
         if not report.fetched:
             _load_reader()
         report.fetched += 1
+        reach(Point.FETCHED)
         result = process_message(services, inbox.name, message)
         message.raw = None
         report.outcomes[RETRYING if result.retrying else result.outcome] += 1
+        reach(Point.COMMITTED)
         if result.target_folder and result.inbound_id is not None:
             _move(services, inbox, message, result.target_folder, result.inbound_id, report)
     if forget_vanished(services.engine, inbox.name, seen):

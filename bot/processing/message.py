@@ -18,7 +18,8 @@ from sqlmodel import Session, select
 
 from bot.access.hooks import settle_access
 from bot.app import Services
-from bot.errors import StorageError
+from bot.errors import StorageError, database_error
+from bot.failpoints import Point, reach
 from bot.inbox import InboxMessage
 from bot.message.authres import check_sender
 from bot.message.parse import ParsedMail, parse_mail
@@ -191,11 +192,13 @@ def _decide(services: Services, mailbox: str, message: InboxMessage, keys: tuple
     analysis = None
     if not message.too_large:
         analysis = read_mail(mail, services.context, services.events, message.received_at)
+    reach(Point.READ)
     with Session(services.engine, expire_on_commit=False) as session:
         inbound = new_inbound(mailbox, message, *keys)
         session.add(inbound)
         session.flush()
         store_raw(session, inbound.id, raw)
+        reach(Point.STORED)
         if analysis is None:
             result = _too_large(services, inbound, message, mail)
         else:
@@ -206,6 +209,7 @@ def _decide(services: Services, mailbox: str, message: InboxMessage, keys: tuple
                 result = _decide_and_record(services, session, mail, analysis, inbound)
         forget_failure(session, mailbox, keys[0])
         advance(session, mailbox, message)
+        reach(Point.DECIDED)
         session.commit()
         return result
 
@@ -227,7 +231,7 @@ def process_message(services: Services, mailbox: str, message: InboxMessage) -> 
     except OperationalError as exc:
         # The database is unavailable, or the transaction lost a deadlock: nothing was
         # written and the last UID did not move, so the next cycle takes this message again.
-        raise StorageError(f"database: {str(exc.orig or exc).strip().splitlines()[0]}") from None
+        raise StorageError(database_error(exc)) from None
     except Exception as exc:
         log.exception("message %s could not be processed", message.key)
         recorded = record_failure(services, mailbox, message, keys, exc)

@@ -218,6 +218,9 @@ class OutboxMail(SQLModel, table=True):
     claimed_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
+    # What the transport said it took the mail as: the SMTP server's queue id (or its
+    # reply to the data), the Maildir file's name.
+    queue_id: str | None = Field(default=None, max_length=200)
 
 
 class AccessLink(SQLModel, table=True):

@@ -2,7 +2,12 @@
 
 Mails are rendered and stored as rows in the same transaction as the decision that
 caused them; ``flush`` hands them to the transport afterwards and marks them sent, so a
-crash between the two never loses a mail and never sends one twice.
+crash never loses a mail. A restart gives back at once the rows a killed process had
+claimed (``bot.scheduler.requeue_dead_claims``); sending one of them again is harmless
+everywhere but in one window: with SMTP, a kill between the server's "250" to the data
+and the commit that marks the row sent (one UPDATE) sends that mail a second time, with
+the same Message-ID (RFC 1047 describes the same window between two servers). A Maildir
+transport names each file after its row, so there a second hand-over writes nothing.
 """
 
 from typing import Protocol
@@ -31,8 +36,9 @@ class Transport(Protocol):
 
     def __exit__(self, *exc_info) -> None: ...
 
-    def send(self, mail_id: int, sender: str, recipient: str, data: bytes) -> None:
-        """Deliver one mail; raise TemporaryFailure or PermanentFailure."""
+    def send(self, mail_id: int, sender: str, recipient: str, data: bytes) -> str | None:
+        """Deliver one mail and say what the other side took it as (a queue id, a file
+        name); raise TemporaryFailure or PermanentFailure."""
         ...
 
 

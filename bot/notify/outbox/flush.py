@@ -2,10 +2,13 @@
 
 A row is claimed (``queued`` → ``sending``) in its own transaction before the transport
 sees it, and every later update is guarded by that claim, so two flushes (threads or
-processes) never send or rewrite the same row; a claim left by a killed process is taken
-back after ``STALE_CLAIM``. A recipient's temporary refusal is retried with exponential
-back-off; the per-minute cap counts what every process sent in the last minute. With
-``outbox.bounce_address`` each mail's envelope sender is its row's VERP return path.
+processes) never send or rewrite the same row. A claim left by a killed process of this
+host is given back when ``nombot run`` starts (``bot.scheduler.requeue_dead_claims``),
+any other after ``STALE_CLAIM``. What the transport took the mail as (the SMTP server's
+queue id, the Maildir file) is kept with the row marked sent. A recipient's temporary
+refusal is retried with exponential back-off; the per-minute cap counts what every
+process sent in the last minute. With ``outbox.bounce_address`` each mail's envelope
+sender is its row's VERP return path.
 """
 
 import logging
@@ -19,6 +22,7 @@ from sqlalchemy import Engine, func, or_, update
 from sqlmodel import Session, select
 
 from bot.config import Config
+from bot.failpoints import Point, reach
 from bot.notify.outbox import PermanentFailure, TemporaryFailure, open_transport
 from bot.notify.outbox.verp import envelope_sender
 from bot.store.models import OutboxMail, utcnow
@@ -129,7 +133,9 @@ def _send_one(engine, config: Config, transport, row: OutboxMail, report: FlushR
         sender = envelope_sender(
             config.sender_address, config.outbox.bounce_address, row.bounce_token
         )
-        transport.send(row.id, sender, row.to_email, row.data)
+        reach(Point.CLAIMED)
+        queue_id = transport.send(row.id, sender, row.to_email, row.data)
+        reach(Point.HANDED_OVER)
     except PermanentFailure as exc:
         log.warning("outbox: mail %s to %s refused: %s", row.id, row.to_email, exc)
         _release(
@@ -158,6 +164,7 @@ def _send_one(engine, config: Config, transport, row: OutboxMail, report: FlushR
             sent_at=utcnow(),
             attempts=row.attempts + 1,
             last_error=None,
+            queue_id=(queue_id or "")[:200] or None,
         )
         report.sent += 1
     return True

@@ -33,14 +33,15 @@ class MaildirTransport:
     def __exit__(self, *exc_info) -> None:
         return None
 
-    def send(self, mail_id: int, sender: str, recipient: str, data: bytes) -> None:
+    def send(self, mail_id: int, sender: str, recipient: str, data: bytes) -> str:
         name = f"nombot-outbox-{mail_id:08d}.{socket.gethostname()}"
         target = self.path / "new" / name
         if target.exists() or (self.path / "cur" / name).exists():
-            return
+            return name
         temporary = self.path / "tmp" / name
         with open(temporary, "wb") as handle:
             handle.write(with_return_path(sender, data))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, target)
+        return name

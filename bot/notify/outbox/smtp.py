@@ -1,12 +1,14 @@
 """Outgoing mail through SMTP: plain, STARTTLS or implicit TLS, with AUTH when configured
 (a password, or an OAuth2 access token with XOAUTH2: bot.oauth)."""
 
+import re
 import smtplib
 import ssl
 from collections.abc import Callable
 
 from bot.config import Config, MailUrl, secret
 from bot.errors import ConfigError
+from bot.failpoints import Point, reach
 from bot.notify.outbox import PermanentFailure, TemporaryFailure
 from bot.oauth import TokenCommand, TokenError, login_with_token, xoauth2_string
 from bot.tls import client_context
@@ -98,7 +100,7 @@ class SmtpTransport:
     def __exit__(self, *exc_info) -> None:
         self._quit()
 
-    def send(self, mail_id: int, sender: str, recipient: str, data: bytes) -> None:
+    def send(self, mail_id: int, sender: str, recipient: str, data: bytes) -> str | None:
         assert self.client is not None
         options: list[str] = []
         if not (sender.isascii() and recipient.isascii()):
@@ -106,7 +108,7 @@ class SmtpTransport:
                 raise PermanentFailure("the address needs SMTPUTF8, which the server lacks")
             options.append("SMTPUTF8")
         try:
-            refused = self.client.sendmail(sender, [recipient], data, mail_options=options)
+            reply = self._transaction(sender, recipient, data, options)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             if all(500 <= code < 600 for code in codes):
@@ -123,8 +125,48 @@ class SmtpTransport:
             raise TemporaryFailure(str(exc) or type(exc).__name__) from None
         except UnicodeError as exc:
             raise PermanentFailure(f"cannot be encoded for SMTP: {exc}") from None
-        if refused:
-            raise PermanentFailure(f"recipient refused: {refused}")
+        return queue_id(reply)
+
+    def _transaction(self, sender: str, recipient: str, data: bytes, options: list[str]) -> bytes:
+        """MAIL, RCPT, DATA for one recipient (what ``sendmail`` does, keeping the server's
+        reply to the data: it names the queue entry)."""
+        client = self.client
+        assert client is not None
+        client.ehlo_or_helo_if_needed()
+        if client.does_esmtp and client.has_extn("size"):
+            options = [*options, f"SIZE={len(data)}"]
+        code, reply = client.mail(sender, options)
+        if code != 250:
+            self._reset()
+            raise smtplib.SMTPSenderRefused(code, reply, sender)
+        code, reply = client.rcpt(recipient)
+        if code not in (250, 251):
+            self._reset()
+            raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+        reach(Point.HANDING_OVER)
+        code, reply = client.data(data)
+        if code != 250:
+            self._reset()
+            raise smtplib.SMTPDataError(code, reply)
+        return reply
+
+    def _reset(self) -> None:
+        try:
+            if self.client is not None:
+                self.client.rset()
+        except smtplib.SMTPServerDisconnected:
+            pass
+
+
+def queue_id(reply: bytes) -> str:
+    """The queue id in a server's "250" to the data ("2.0.0 Ok: queued as 4bX2"), else
+    the reply itself."""
+    text = " ".join(reply.decode("utf-8", "replace").split())
+    found = _QUEUED_AS.search(text)
+    return (found.group(1) if found else text)[:200]
+
+
+_QUEUED_AS = re.compile(r"queued as ([\w.@<>-]+)", re.IGNORECASE)
 
 
 def _xoauth2(user: str, token: str) -> Callable[..., str]:
