@@ -189,8 +189,9 @@ class PolicyConfig(_Section):
 class RunConfig(_Section):
     """``nombot run``: the lease that makes one process the job runner (bot.store.lease)."""
 
-    # Another process holds the lease: "wait" for it (polling), or "exit" with status 3.
-    when_leased: Literal["wait", "exit"] = "wait"
+    # Another process holds the lease: "wait" for it (polling), "exit" with status 3, or
+    # "share" its ingestion and outbox as a second worker (it leaves the other jobs to it).
+    when_leased: Literal["wait", "exit", "share"] = "wait"
     lease_seconds: int = Field(60, ge=3, le=3600)
 
 

@@ -2,11 +2,12 @@
 
 The last stage of the pipeline's driving side: one process per database is the job
 runner, chosen by the ``scheduler`` lease (bot.store.lease). A second ``nombot run``
-logs who holds the lease and until when, then waits for it or exits (``[run]
-when_leased``). The holder keeps its jobs in a persistent ``SQLAlchemyJobStore``
-(table ``apscheduler_jobs`` in the bot's own database, created by APScheduler, not by
-the migrations), so a daily digest that fell due while no process was running is sent
-once on restart if it is less than ``DIGEST_GRACE`` late.
+logs who holds the lease and until when, then waits for it, exits, or shares the
+holder's ingestion and outbox as a second worker (``[run] when_leased``). The holder
+keeps its jobs in a persistent ``SQLAlchemyJobStore`` (table ``apscheduler_jobs`` in
+the bot's own database, created by APScheduler, not by the migrations), so a daily
+digest that fell due while no process was running is sent once on restart if it is
+less than ``DIGEST_GRACE`` late (bot.jobs.specs).
 
 Jobs (explicit ids, replaced at every start, coalesced, one instance at a time):
 
@@ -32,25 +33,19 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_STOPPED
-from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import Engine, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, select
 
 from bot.app import Services
 from bot.config import Config
 from bot.errors import StorageError, UserError, database_error
 from bot.inbox import start_watcher
-from bot.notify.outbox.flush import flush_outbox
+from bot.jobs.specs import SHARED, JobSpec, job_specs
+from bot.notify.outbox.flush import flush_outbox, requeue_dead_claims
 from bot.outages import JobStoreErrors, Outages
 from bot.processing.ingest import ingest_once
 from bot.store.db import make_engine
@@ -60,77 +55,16 @@ from bot.store.lease import (
     LeaseHeld,
     LeaseKeeper,
     LeaseLost,
-    dead_local_holder,
 )
-from bot.store.models import JOBS_TABLE, OutboxMail
-from bot.vocab import MailStatus
+from bot.store.models import JOBS_TABLE
 
 log = logging.getLogger(__name__)
-# Seconds between two runs of the access-instructions dispatch, of the reminders (they go
-# out from their local time of day, so within this delay of it) and of the purge.
-ACCESS_INTERVAL = 60
-REMINDERS_INTERVAL = 900
-PURGE_INTERVAL = 6 * 3600
-
-# A morning digest missed while the bot was down still goes out the same working day;
-# later than that, the next morning's digest (which lists the whole review queue) follows.
-DIGEST_GRACE = 12 * 3600
 # The services whose outages are logged once each (bot.outages).
 INBOX, OUTGOING, DATABASE = "inbox", "outgoing mail server", "database"
 
 # The Runners of this process by id: what a stored job, which can only name one, runs on.
 _RUNNERS: dict[str, "Runner"] = {}
 _RUNNERS_LOCK = threading.Lock()
-
-
-@dataclass(frozen=True)
-class JobSpec:
-    """One scheduled job: its id (also its task name), when it runs, how late it may run."""
-
-    id: str
-    trigger: BaseTrigger
-    grace: int | None  # seconds a run may be late and still happen; None: any delay
-    at_start: bool = False  # run once as soon as the runner starts
-
-
-def job_specs(config: Config) -> list[JobSpec]:
-    """The jobs ``config`` asks for.
-
-    Ingestion and the outbox run on intervals: a late run still runs (coalesced into
-    one), and a restart runs them at once, so no grace is needed. The digest is daily:
-    a missed one is sent once if at most ``DIGEST_GRACE`` late.
-    """
-    specs = [
-        JobSpec(
-            "ingest",
-            IntervalTrigger(seconds=config.inbox.poll_interval, timezone=UTC),
-            None,
-            at_start=True,
-        ),
-        JobSpec("flush", IntervalTrigger(seconds=config.outbox.flush_interval, timezone=UTC), None),
-        # Access instructions: published events' mails owed, each minute (missed runs
-        # catch up by themselves, since the job queues whatever is still owed).
-        JobSpec(
-            "access",
-            IntervalTrigger(seconds=ACCESS_INTERVAL, timezone=UTC),
-            None,
-            at_start=True,
-        ),
-    ]
-    # Reminders and the purge work out themselves what is due, so a missed run is
-    # simply made up by the next one.
-    for name, seconds in (("reminders", REMINDERS_INTERVAL), ("purge", PURGE_INTERVAL)):
-        specs.append(JobSpec(name, IntervalTrigger(seconds=seconds, timezone=UTC), None))
-    if config.directory.refresh_url:
-        hours = IntervalTrigger(hours=config.directory.refresh_hours, timezone=UTC)
-        specs.append(JobSpec("directory", hours, None))
-    if config.digest.to:
-        hour, minute = (int(part) for part in config.digest.at.split(":", 1))
-        zone = ZoneInfo(config.digest.timezone)
-        specs.append(
-            JobSpec("digest", CronTrigger(hour=hour, minute=minute, timezone=zone), DIGEST_GRACE)
-        )
-    return specs
 
 
 def run_job(runner_id: str, task: str) -> None:
@@ -145,40 +79,6 @@ def run_job(runner_id: str, task: str) -> None:
         log.debug("job %s of runner %s skipped: not running here", task, runner_id)
         return
     TASKS[task](runner)
-
-
-def requeue_dead_claims(engine: Engine) -> int:
-    """Queue again the mails that a killed process of this host had claimed for sending.
-
-    The outbox takes back a claim only after ``STALE_CLAIM`` (another host's process may
-    still be sending); a claim naming a process of this host that no longer exists
-    (``hostname:pid``, as the lease judges its holders) is given back at once, so a
-    restart after a crash resumes the outbox with the mail that was in flight. That mail
-    goes out again even if the server had accepted it just before the kill (SMTP cannot
-    tell): the same trade-off as a stale claim, made sooner. Returns how many.
-    """
-    with Session(engine) as session:
-        workers = session.exec(
-            select(OutboxMail.claimed_by)
-            .where(OutboxMail.status == MailStatus.SENDING, OutboxMail.claimed_by.is_not(None))
-            .distinct()
-        ).all()
-    dead = [worker for worker in workers if worker and dead_local_holder(worker)]
-    if not dead:
-        return 0
-    with engine.begin() as connection:
-        requeued = connection.execute(
-            update(OutboxMail)
-            .where(OutboxMail.status == MailStatus.SENDING, OutboxMail.claimed_by.in_(dead))
-            .values(status=MailStatus.QUEUED, claimed_by=None, claimed_at=None)
-        ).rowcount
-    if requeued:
-        log.warning(
-            "outbox: %d mail(s) claimed by %s, no longer running, queued again",
-            requeued,
-            ", ".join(sorted(dead)),
-        )
-    return requeued
 
 
 class StoredJobScheduler(BackgroundScheduler):
@@ -215,6 +115,7 @@ class Runner:
         self.lease = Lease(services.engine, SCHEDULER_LEASE, services.config.run.lease_seconds)
         self.id = self.lease.holder
         self.lost: str | None = None  # why the lease was lost, once it was
+        self.sharing = False  # a second worker beside the job runner (when_leased = "share")
         self.scheduler = build_scheduler(services.config)
         self.outages = Outages(log)  # one log line when a server goes away, one when back
 
@@ -338,6 +239,11 @@ class Runner:
                 current = self.lease.current()
             except SQLAlchemyError as exc:
                 raise StorageError(database_error(exc)) from None
+            if current is not None and settings.when_leased == "share":
+                log.info("%s; sharing its ingestion and outbox (run.when_leased = \"share\")",
+                         current.describe())  # fmt: skip
+                self.sharing = True
+                return False
             if current is not None and settings.when_leased == "exit":
                 raise LeaseHeld(
                     f"{current.describe()}; not starting a second job runner "
@@ -379,7 +285,11 @@ class Runner:
             logging.getLogger("apscheduler.scheduler").removeFilter(store_errors)
 
     def _run_with_lease(self) -> None:
-        if not self.wait_for_lease():
+        taken = self.wait_for_lease()
+        if self.sharing:
+            self._share()
+            return
+        if not taken:
             log.info("stopped before the scheduler lease was free")
             return
         keeper = LeaseKeeper(self.lease, self._lease_lost)
@@ -397,12 +307,27 @@ class Runner:
         if self.lost is not None:
             raise LeaseLost(f"lost the scheduler lease: {self.lost}; the jobs were stopped")
 
-    def _install_jobs(self) -> None:
+    def _share(self) -> None:
+        """Work beside the job runner: ingestion and the outbox only, with jobs kept in
+        memory (the stored jobs are the job runner's). Messages and mails are claimed one
+        by one (bot.store.claims, the outbox's claims), so both processes share them."""
+        self.scheduler = StoredJobScheduler(
+            timezone=UTC,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+        with _RUNNERS_LOCK:
+            _RUNNERS[self.id] = self
+        try:
+            self._run_jobs([spec for spec in job_specs(self.services.config) if spec.id in SHARED])
+        finally:
+            with _RUNNERS_LOCK:
+                _RUNNERS.pop(self.id, None)
+
+    def _install_jobs(self, specs: list[JobSpec]) -> None:
         """Put the configured jobs in the store, keeping a missed run of a stored one.
 
         Runs while the scheduler is paused, so no stored job runs before it is replaced.
         """
-        specs = job_specs(self.services.config)
         wanted = {spec.id for spec in specs}
         for job in self.scheduler.get_jobs():
             if job.id not in wanted:
@@ -427,13 +352,15 @@ class Runner:
                 **options,
             )
 
-    def _run_jobs(self) -> None:
+    def _run_jobs(self, specs: list[JobSpec] | None = None) -> None:
         config = self.services.config
-        log.info(
-            "scheduler lease taken by %s, renewed every %.0f s",
-            self.id,
-            config.run.lease_seconds / 3,
-        )
+        if specs is None:
+            specs = job_specs(config)
+            log.info(
+                "scheduler lease taken by %s, renewed every %.0f s",
+                self.id,
+                config.run.lease_seconds / 3,
+            )
         try:
             requeue_dead_claims(self.services.engine)
         except SQLAlchemyError:
@@ -443,7 +370,7 @@ class Runner:
             return
         self.scheduler.start(paused=True)
         try:
-            self._install_jobs()
+            self._install_jobs(specs)
             self.scheduler.resume()
             watcher = start_watcher(config, self.wake, self.stop, self.outages, INBOX)
             if config.inbox.authserv_id is None:

@@ -21,7 +21,8 @@ from sqlalchemy import Engine, create_engine, inspect, text
 from sqlmodel import SQLModel
 
 from bot.config import load_config
-from bot.scheduler import DIGEST_GRACE, JOBS_TABLE, build_scheduler, run_job
+from bot.jobs.specs import DIGEST_GRACE
+from bot.scheduler import JOBS_TABLE, build_scheduler, run_job
 from bot.store.db import open_database
 from bot.store.lease import Lease, LeaseInfo, holder_id
 from bot.store.models import RunnerLease, managed_by_migrations

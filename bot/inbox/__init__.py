@@ -6,7 +6,7 @@ marked or moved.
 """
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -40,8 +40,9 @@ class InboxSource(Protocol):
 
     def __exit__(self, *exc_info) -> None: ...
 
-    def fetch_new(self, state) -> "list[InboxMessage]":
-        """Messages not handled yet, oldest first; ``state`` is the MailboxState row."""
+    def fetch_new(self, state, is_known=None, claim=None) -> "Iterable[InboxMessage]":
+        """Messages not handled yet, oldest first; ``state`` is the MailboxState row,
+        ``is_known(key)`` recognises decided ones, ``claim`` keeps another worker's out."""
         ...
 
     def move(self, message: InboxMessage, folder: str) -> bool:

@@ -165,15 +165,22 @@ class ImapInbox:
             _close(self.client)
             self.client = None
 
-    def fetch_new(self, state, is_known=None) -> Iterator[InboxMessage]:
-        """UIDs above the last handled one (all of them after a UIDVALIDITY change)."""
+    def fetch_new(self, state, is_known=None, claim=None) -> Iterator[InboxMessage]:
+        """UIDs above the last handled one (all of them after a UIDVALIDITY change).
+
+        ``claim`` is given the (key, UIDVALIDITY, UID) of each batch before its bodies are
+        fetched and says which keys are this process's: the others (another worker's)
+        are neither fetched nor yielded. Known keys (``is_known``) are not claimed.
+        """
         assert self.client is not None
         last = state.last_uid if state.uidvalidity == self.uidvalidity else 0
         uids = sorted(u for u in self.client.search(["UID", f"{last + 1}:*"]) if u > last)
         limit = self.config.inbox.max_message_bytes
         batch_size = self.config.inbox.fetch_batch
         for start in range(0, len(uids), batch_size):
-            batch = uids[start : start + batch_size]
+            batch = self._claimed(uids[start : start + batch_size], is_known, claim)
+            if not batch:
+                continue
             meta = self.client.fetch(batch, ["RFC822.SIZE", "INTERNALDATE"])
             small = [u for u in batch if int(meta.get(u, {}).get(b"RFC822.SIZE", 0)) <= limit]
             large = [u for u in batch if u not in small]
@@ -201,6 +208,14 @@ class ImapInbox:
                     uidvalidity=self.uidvalidity,
                     too_large=too_large,
                 )
+
+    def _claimed(self, uids: list[int], is_known, claim) -> list[int]:
+        if claim is None:
+            return uids
+        key = f"{self.uidvalidity}:{{}}".format
+        known = {u for u in uids if is_known is not None and is_known(key(u))}
+        mine = claim([(key(u), self.uidvalidity, u) for u in uids if u not in known])
+        return [u for u in uids if u in known or key(u) in mine]
 
     def _ensure_folder(self, folder: str) -> None:
         assert self.client is not None

@@ -50,25 +50,33 @@ class MaildirInbox:
                 )
         return files
 
-    def fetch_new(self, state, is_known=None) -> list[InboxMessage]:
-        """Every message whose key ``is_known`` does not recognise, oldest first."""
+    def fetch_new(self, state, is_known=None, claim=None) -> list[InboxMessage]:
+        """Every message whose key ``is_known`` does not recognise, oldest first; with
+        ``claim``, only those it gives this process (as for IMAP)."""
         found = []
-        for file in self._files():
-            key = file.name.split(":", 1)[0]
-            if is_known is not None and is_known(key):
+        files = {f.name.split(":", 1)[0]: f for f in self._files()}
+        keys = [key for key in files if is_known is None or not is_known(key)]
+        if claim is not None:
+            mine = claim([(key, None, None) for key in keys])
+            keys = [key for key in keys if key in mine]
+        for key in keys:
+            try:
+                found.append(self._read(key, files[key]))
+            except FileNotFoundError:  # moved by another worker since the listing
                 continue
-            stat = file.stat()
-            received = datetime.fromtimestamp(stat.st_mtime, UTC)
-            too_large = stat.st_size > self.max_message_bytes
-            raw = None
-            if too_large:
-                with open(file, "rb") as handle:
-                    raw = handle.read(256 * 1024)
-            else:
-                raw = file.read_bytes()
-            found.append(InboxMessage(key, raw, stat.st_size, received, too_large=too_large))
         found.sort(key=lambda m: (m.received_at, m.key))
         return found
+
+    def _read(self, key: str, file: Path) -> InboxMessage:
+        stat = file.stat()
+        received = datetime.fromtimestamp(stat.st_mtime, UTC)
+        too_large = stat.st_size > self.max_message_bytes
+        if too_large:
+            with open(file, "rb") as handle:
+                raw = handle.read(256 * 1024)
+        else:
+            raw = file.read_bytes()
+        return InboxMessage(key, raw, stat.st_size, received, too_large=too_large)
 
     def _locate(self, key: str) -> Path | None:
         for sub in ("new", "cur"):

@@ -1,10 +1,13 @@
 """One ingestion cycle: fetch what is new, run each message through the pipeline, move it.
 
-Moves that could not be done (server gone between commit and MOVE) are retried at the
-start of the next cycle; nothing is decided twice because the last UID is committed with
-each message. A message that failed stays in the inbox and is fetched again by the next
-cycle (``failures``); the decided messages after it that come with it are recognised by
-their keys and only passed over. Each message's bytes are let go once it is handled.
+Each message is claimed before its bytes are fetched (bot.store.claims) and given back
+once it is decided and moved, so two workers on one mailbox share the work and never act
+on the same message. Moves that could not be done (server gone between commit and MOVE)
+are retried, under a claim too, at the start of the next cycle; nothing is decided
+twice because the last UID is committed with each message. A message that failed stays
+in the inbox and is fetched again by the next cycle (``failures``); the decided messages
+after it that come with it are recognised by their keys and only passed over. Each
+message's bytes are let go once it is handled.
 """
 
 import logging
@@ -20,10 +23,13 @@ from bot.failpoints import Point, reach
 from bot.inbox import InboxMessage, InboxSource, open_inbox
 from bot.inbox.imap import NETWORK_ERRORS
 from bot.processing.message import process_message
+from bot.store.claims import claim, give_back
+from bot.store.lease import holder_id
 from bot.store.mailboxes import advance, forget_vanished, mailbox_state
 from bot.store.models import InboundMessage, MailboxState, utcnow
 
 log = logging.getLogger(__name__)
+WORKER = holder_id()  # this process, in its claims on messages (bot.store.claims)
 RETRYING = "retrying"  # the report's word for a message that failed and will be tried again
 
 
@@ -72,7 +78,13 @@ def _retry_moves(services: Services, inbox: InboxSource, report: IngestReport) -
                 InboundMessage.moved_at.is_(None),
             )
         ).all()
+    mine = claim(
+        services.engine, inbox.name, WORKER,
+        [(row.source_key or "", row.uidvalidity, row.uid) for row in waiting],
+    )  # fmt: skip
     for row in waiting:
+        if (row.source_key or "") not in mine:
+            continue  # another worker has it
         message = InboxMessage(
             row.source_key or "",
             None,
@@ -81,7 +93,10 @@ def _retry_moves(services: Services, inbox: InboxSource, report: IngestReport) -
             uid=row.uid,
             uidvalidity=row.uidvalidity,
         )
-        _move(services, inbox, message, row.target_folder, row.id, report)
+        try:
+            _move(services, inbox, message, row.target_folder, row.id, report)
+        finally:
+            give_back(services.engine, inbox.name, WORKER, message.key)
 
 
 def _record_health(services: Services, mailbox: str, error: str | None) -> None:
@@ -128,23 +143,37 @@ def _ingest(services: Services, inbox: InboxSource, report: IngestReport) -> Non
             ).all()
         )
     seen: set[str] = set()
-    for message in inbox.fetch_new(state, known.__contains__):
+
+    def claim_new(wanted) -> set[str]:
+        return claim(services.engine, inbox.name, WORKER, wanted)
+
+    for message in inbox.fetch_new(state, known.__contains__, claim_new):
         seen.add(message.key)
         if message.key in known:  # decided before, fetched again behind a failed one
             _pass_over(services, inbox.name, message)
             continue
-        if not report.fetched:
-            _load_reader()
-        report.fetched += 1
-        reach(Point.FETCHED)
-        result = process_message(services, inbox.name, message)
-        message.raw = None
-        report.outcomes[RETRYING if result.retrying else result.outcome] += 1
-        reach(Point.COMMITTED)
-        if result.target_folder and result.inbound_id is not None:
-            _move(services, inbox, message, result.target_folder, result.inbound_id, report)
+        try:
+            _handle(services, inbox, message, report)
+        finally:
+            give_back(services.engine, inbox.name, WORKER, message.key)
     if forget_vanished(services.engine, inbox.name, seen):
         log.info("%s: failed messages no longer in the inbox are not retried", inbox.name)
+
+
+def _handle(
+    services: Services, inbox: InboxSource, message: InboxMessage, report: IngestReport
+) -> None:
+    """Decide one claimed message and file it."""
+    if not report.fetched:
+        _load_reader()
+    report.fetched += 1
+    reach(Point.FETCHED)
+    result = process_message(services, inbox.name, message)
+    message.raw = None
+    report.outcomes[RETRYING if result.retrying else result.outcome] += 1
+    reach(Point.COMMITTED)
+    if result.target_folder and result.inbound_id is not None:
+        _move(services, inbox, message, result.target_folder, result.inbound_id, report)
 
 
 def _pass_over(services: Services, mailbox: str, message: InboxMessage) -> None:

@@ -2,9 +2,10 @@
 
 The last UID moves in the same transaction as the message it belongs to, so a restart
 resumes exactly after the last message whose outcome was committed. It never passes a
-message that failed and waits to be tried again (a ``message_failure`` row): the next
-poll fetches that one again, and the messages after it that are already decided are
-recognised by their keys.
+message that failed and waits to be tried again (a ``message_failure`` row), nor one
+that a worker has claimed and not decided yet (bot.store.claims): the next poll fetches
+that one again, and the messages after it that are already decided are recognised by
+their keys.
 """
 
 from sqlalchemy import Engine, delete, func
@@ -12,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.inbox import InboxMessage
+from bot.store.claims import lowest_claimed_uid
 from bot.store.models import MailboxState, MessageFailure, utcnow
 
 
@@ -51,6 +53,9 @@ def advance(session: Session, mailbox: str, message: InboxMessage) -> None:
     waiting = _first_waiting(session, mailbox, state.uidvalidity)
     if waiting is not None:
         state.last_uid = min(state.last_uid, waiting - 1)
+    claimed = lowest_claimed_uid(session, mailbox, state.uidvalidity, message.key)
+    if claimed is not None:  # another worker's message, not decided yet
+        state.last_uid = min(state.last_uid, max(claimed - 1, 0))
     state.updated_at = utcnow()
     session.add(state)
 

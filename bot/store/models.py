@@ -283,6 +283,22 @@ class RunnerLease(SQLModel, table=True):
 
 
 
+class MessageClaim(SQLModel, table=True):
+    """A message of a mailbox that one process is working on (bot.store.claims): taken
+    before its bytes are fetched, given back once it is decided and moved, so two
+    ``nombot run`` on one mailbox never both act on it."""
+
+    __tablename__ = "message_claim"
+    __table_args__ = (UniqueConstraint("mailbox", "source_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    mailbox: str = Field(max_length=500)
+    source_key: str = Field(max_length=500)
+    uidvalidity: int | None = None
+    uid: int | None = None
+    claimed_by: str = Field(max_length=200)
+    claimed_at: datetime = Field(default_factory=utcnow)
+
+
 class StaffAccount(SQLModel, table=True):
     """A secretariat staff member who signs in to the web interface (``nombot staff add``).
 

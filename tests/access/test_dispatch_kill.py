@@ -45,7 +45,7 @@ from bot.access.calendar import event_uid
 from bot.access.dispatch import dispatch_access
 from bot.app import build_services
 from bot.config import load_config
-from bot.scheduler import requeue_dead_claims
+from bot.notify.outbox.flush import requeue_dead_claims
 from bot.store.db import open_database
 from bot.store.models import Event as EventRow
 from bot.store.models import OutboxMail, Participant

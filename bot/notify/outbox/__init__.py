@@ -3,7 +3,7 @@
 Mails are rendered and stored as rows in the same transaction as the decision that
 caused them; ``flush`` hands them to the transport afterwards and marks them sent, so a
 crash never loses a mail. A restart gives back at once the rows a killed process had
-claimed (``bot.scheduler.requeue_dead_claims``); sending one of them again is harmless
+claimed (``flush.requeue_dead_claims``); sending one of them again is harmless
 everywhere but in one window: with SMTP, a kill between the server's "250" to the data
 and the commit that marks the row sent (one UPDATE) sends that mail a second time, with
 the same Message-ID (RFC 1047 describes the same window between two servers). A Maildir

@@ -3,7 +3,7 @@
 A row is claimed (``queued`` → ``sending``) in its own transaction before the transport
 sees it, and every later update is guarded by that claim, so two flushes (threads or
 processes) never send or rewrite the same row. A claim left by a killed process of this
-host is given back when ``nombot run`` starts (``bot.scheduler.requeue_dead_claims``),
+host is given back when ``nombot run`` starts (``requeue_dead_claims``),
 any other after ``STALE_CLAIM``. What the transport took the mail as (the SMTP server's
 queue id, the Maildir file) is kept with the row marked sent. A recipient's temporary
 refusal is retried with exponential back-off; the per-minute cap counts what every
@@ -25,6 +25,7 @@ from bot.config import Config
 from bot.failpoints import Point, reach
 from bot.notify.outbox import PermanentFailure, TemporaryFailure, open_transport
 from bot.notify.outbox.verp import envelope_sender
+from bot.store.lease import dead_local_holder
 from bot.store.models import OutboxMail, utcnow
 from bot.vocab import MailStatus
 
@@ -210,3 +211,37 @@ def flush_outbox(
             if _claim(engine, row) and not _send_one(engine, config, transport, row, report):
                 break  # the connection is unusable; the rest waits for the next flush
     return report
+
+
+def requeue_dead_claims(engine: Engine) -> int:
+    """Queue again the mails that a killed process of this host had claimed for sending.
+
+    The outbox takes back a claim only after ``STALE_CLAIM`` (another host's process may
+    still be sending); a claim naming a process of this host that no longer exists
+    (``hostname:pid``, as the lease judges its holders) is given back at once, so a
+    restart after a crash resumes the outbox with the mail that was in flight. That mail
+    goes out again even if the server had accepted it just before the kill (SMTP cannot
+    tell): the same trade-off as a stale claim, made sooner. Returns how many.
+    """
+    with Session(engine) as session:
+        workers = session.exec(
+            select(OutboxMail.claimed_by)
+            .where(OutboxMail.status == MailStatus.SENDING, OutboxMail.claimed_by.is_not(None))
+            .distinct()
+        ).all()
+    dead = [worker for worker in workers if worker and dead_local_holder(worker)]
+    if not dead:
+        return 0
+    with engine.begin() as connection:
+        requeued = connection.execute(
+            update(OutboxMail)
+            .where(OutboxMail.status == MailStatus.SENDING, OutboxMail.claimed_by.in_(dead))
+            .values(status=MailStatus.QUEUED, claimed_by=None, claimed_at=None)
+        ).rowcount
+    if requeued:
+        log.warning(
+            "outbox: %d mail(s) claimed by %s, no longer running, queued again",
+            requeued,
+            ", ".join(sorted(dead)),
+        )
+    return requeued
