@@ -15,7 +15,7 @@ from bot.reading.names import is_full_name, normalise_name
 from bot.reading.names_in_text import inverted_name, name_in, segments, strip_list_marker
 from bot.reading.organizations import first_institution, names_institution
 from bot.reading.script import without_capitals
-from bot.reading.vocabulary import label_kind
+from bot.reading.vocabulary import EMAIL_LABEL_AT_END, label_kind
 from bot.text import fold_accents
 
 _MAILTO_AT_END = re.compile(r"mailto:\s*$", re.I)
@@ -29,7 +29,8 @@ _NameFound = tuple[str | None, str | None, int | None]
 
 def _text_before(before: str) -> str:
     """What precedes the address, without 'mailto:', an opening bracket or separators."""
-    before = _MAILTO_AT_END.sub("", before)
+    # A label glued to the name ("王伟（WANG Wei） 邮箱：") becomes a segment of its own.
+    before = EMAIL_LABEL_AT_END.sub(r", \1", _MAILTO_AT_END.sub("", before))
     stripped = before.rstrip()
     if stripped.endswith(("<", "(", "[", "（")):
         stripped = stripped[:-1]

@@ -27,6 +27,7 @@ LIST_MARKER = re.compile(
     r"|\d{1,3}-(?=\s)|[-*•·◦▪►–—o](?=\s)|#\d+)\s*"
 )
 # (An en or em dash separates with or without spaces, a hyphen only between spaces.)
+_TRAILING_NOTE = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
 _SEPARATORS = re.compile(r"\s*(?:[,;|/\t،，、；：–—]|\s-\s|:\s)\s*")
 _ADDRESS_FOLLOWS = re.compile(r"\s*[(<\[（]?\s*[^\s@]+@")
 _TOKEN_PUNCTUATION = ",;:()[]\"'“”،，、；：（）"
@@ -94,7 +95,7 @@ def name_in(text: str) -> tuple[str | None, str | None]:
 
 
 def _name_in(text: str) -> tuple[str | None, str | None]:
-    text = strip_list_marker(squeeze(text)).strip(" ,;:-–—|*(<[")
+    text = _without_cjk_note(strip_list_marker(squeeze(text)).strip(" ,;:-–—|*(<["))
     if not text:
         return None, None
     name, title = normalise_name(text)
@@ -109,6 +110,15 @@ def _name_in(text: str) -> tuple[str | None, str | None]:
     if name:
         return name, title
     return _name_at_an_end(tokens)
+
+
+def _without_cjk_note(text: str) -> str:
+    """ "Ms. HUANG Yiting（邮箱待补充）": a bracketed note in Chinese or Japanese after a name
+    in Latin letters is not part of it (the other way round, "王伟（WANG Wei）", it is)."""
+    note = _TRAILING_NOTE.search(text)
+    if note and has_cjk(note.group()) and not has_cjk(text[: note.start()]):
+        return text[: note.start()].rstrip()
+    return text
 
 
 def is_capitals(word: str) -> bool:

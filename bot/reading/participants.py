@@ -17,6 +17,7 @@ from bot.reading.candidates import CONTACT_ADDRESS, GIVEN_AS_WRONG, Candidate, R
 from bot.reading.fields import PERSON_FIELDS, from_fields, split_fields
 from bot.reading.lexicon import accent_blind, lexicon
 from bot.reading.name_words import split_honorifics
+from bot.reading.names import is_full_name
 from bot.reading.names_in_text import (
     LIST_MARKER,
     name_in,
@@ -56,6 +57,12 @@ _TRAILING_NAME = re.compile(
     + r")\s+(.{3,80})",
     re.I,
 )
+
+# A list item naming someone without an address is short: a name, maybe a title, then
+# an institution after a separator; a longer first piece, or a question, is a sentence.
+MAX_NAME_ITEM_WORDS = 8
+_QUESTION = re.compile(r"[?？؟]")
+_BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
 
 
 def read_table(table: Table, source: str) -> Reading:
@@ -196,9 +203,18 @@ class _LineReader:
 
     def _listed_name(self, text: str) -> None:
         """A list item naming a person (not an institution) without an address."""
-        name, title = name_in(text)
         item_text = strip_list_marker(text)
-        if not name or names_institution((segments(item_text) or [item_text])[0]):
+        first = (segments(item_text) or [item_text])[0]
+        # "(address to follow)", even one left open, aside:
+        core = _BRACKETED.sub(" ", item_text).split("(")[0].split("（")[0]
+        core_first = (segments(core) or [core])[0]
+        if _QUESTION.search(item_text) or len(core_first.split()) > MAX_NAME_ITEM_WORDS:
+            return  # "2. Will the sessions be recorded? … in New Zealand.": a sentence
+        # "Dr. Suresh KUMAR, Indian Institute of Science": the name ends at the comma.
+        name, title = name_in(first)
+        if not name or not is_full_name(name):
+            name, title = name_in(text)
+        if not name or names_institution(first):
             return
         item = Candidate(
             None, name=name, title=title, source=self.source, listed=True, line=text, shape="list"

@@ -78,6 +78,14 @@ _LABEL_WORDS = sorted(
     key=len,
     reverse=True,
 )
+# An e-mail label closing the text before an address, after a space or a bracket:
+# "王伟（WANG Wei） 邮箱：", "Jane Mwangi E-mail:" (the words before it are the name).
+EMAIL_LABEL_AT_END = re.compile(
+    r"(?<=[\s）)])("
+    + "|".join(accent_blind(w) for w in sorted(LABELS["email"], key=len, reverse=True))
+    + r")\s*[:：]\s*$",
+    re.I,
+)
 # Spaces and direction marks, then a bullet or a list number ("1. ФИО: …", "2) Nom : …").
 _LINE_START = r"^[\s\u200e\u200f\u202a-\u202e\u2066-\u2069]*(?:[-*•·]\s*|\d{1,2}[.)]\s+)?"
 FIELD_LINE = re.compile(
