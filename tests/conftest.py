@@ -128,6 +128,38 @@ def write_config(path: Path, sections: dict) -> Path:
     return path
 
 
+def run_config(
+    path: Path,
+    rules_dir: Path,
+    inbox_url: str,
+    smtp_port: int,
+    database_url: str,
+    inbox: dict | None = None,
+    outbox: dict | None = None,
+    **sections: dict,
+) -> Path:
+    """A config for ``nombot run`` against a test IMAP server and SMTP capture: polls
+    every 5 s (IDLE wakes it sooner), flushes every second; ``inbox``/``outbox`` add to
+    their sections, ``sections`` adds or replaces others."""
+    return write_config(
+        path,
+        {
+            "": {"rules_dir": str(rules_dir), "templates_dir": str(ROOT / "templates")},
+            "inbox": {"url": inbox_url, "poll_interval": 5, "timeout": 5, **(inbox or {})},
+            "outbox": {
+                "url": f"smtp://127.0.0.1:{smtp_port}",
+                "from": "CBD Secretariat <nominations@cbd.int>",
+                "flush_interval": 1,
+                "timeout": 5,
+                **(outbox or {}),
+            },
+            "database": {"url": database_url},
+            "policy": {"secretariat_domains": ["cbd.int"]},
+            **sections,
+        },
+    )
+
+
 def bot_config(
     tmp_path: Path, database_url: str, rules_dir: Path, outbox_url: str | None = None, **policy
 ) -> Path:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, ROOT, Bot, bot_env, write_config
+from tests.conftest import DATA, Bot, bot_env, run_config
 from tests.jobs.test_outages import PASSWORD, USER, _count
 from tests.support.dovecot import Dovecot, free_port
 from tests.support.smtp import SmtpCapture
@@ -90,25 +90,8 @@ def test_database_outage_is_one_line_and_nothing_is_lost(tmp_path, postgres, rul
     dovecot.add_users({USER: PASSWORD})
     dovecot.start()
     smtp = SmtpCapture().start()
-    config = write_config(
-        tmp_path / "config.toml",
-        {
-            "": {"rules_dir": str(rules_dir), "templates_dir": str(ROOT / "templates")},
-            "inbox": {
-                "url": f"imap://{USER}@127.0.0.1:{dovecot.port}/INBOX",
-                "poll_interval": 5,
-                "timeout": 5,
-            },
-            "outbox": {
-                "url": f"smtp://127.0.0.1:{smtp.port}",
-                "from": "CBD Secretariat <nominations@cbd.int>",
-                "flush_interval": 1,
-                "timeout": 5,
-            },
-            "database": {"url": postgres.url},
-            "policy": {"secretariat_domains": ["cbd.int"]},
-        },
-    )
+    inbox_url = f"imap://{USER}@127.0.0.1:{dovecot.port}/INBOX"
+    config = run_config(tmp_path / "config.toml", rules_dir, inbox_url, smtp.port, postgres.url)
     bot = Bot(config, bot_env(PASSWORD))
     bot.run("directory", "import", str(DATA / "directory" / "focal-points.csv"))
     process = bot.popen("run")

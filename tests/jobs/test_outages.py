@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import DATA, ROOT, Bot, bot_env, write_config
+from tests.conftest import DATA, Bot, bot_env, run_config
 from tests.support.dovecot import Dovecot
 from tests.support.smtp import SmtpCapture
 from tests.support.waiting import wait_until
@@ -39,25 +39,9 @@ def _count(output: str, text: str) -> int:
 
 def test_each_outage_is_one_line_and_nothing_is_lost(tmp_path, servers, rules_dir):
     dovecot, smtp = servers
-    config = write_config(
-        tmp_path / "config.toml",
-        {
-            "": {"rules_dir": str(rules_dir), "templates_dir": str(ROOT / "templates")},
-            "inbox": {
-                "url": f"imap://{USER}@127.0.0.1:{dovecot.port}/INBOX",
-                "poll_interval": 5,
-                "timeout": 5,
-            },
-            "outbox": {
-                "url": f"smtp://127.0.0.1:{smtp.port}",
-                "from": "CBD Secretariat <nominations@cbd.int>",
-                "flush_interval": 1,
-                "timeout": 5,
-            },
-            "database": {"url": f"sqlite:///{tmp_path / 'bot.db'}"},
-            "policy": {"secretariat_domains": ["cbd.int"]},
-        },
-    )
+    inbox_url = f"imap://{USER}@127.0.0.1:{dovecot.port}/INBOX"
+    config = run_config(tmp_path / "config.toml", rules_dir, inbox_url, smtp.port,
+                        f"sqlite:///{tmp_path / 'bot.db'}")  # fmt: skip
     bot = Bot(config, bot_env(PASSWORD))
     bot.run("directory", "import", str(DATA / "directory" / "focal-points.csv"))
     process = bot.popen("run")

@@ -29,7 +29,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.failpoints import ENVIRONMENT, Point
-from tests.conftest import DATA, ROOT, Bot, bot_env, write_config
+from tests.conftest import DATA, ROOT, Bot, bot_env, run_config
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.xdist_group("kill-pipeline")
@@ -73,21 +73,11 @@ def nomination(round_number: int, index: int) -> bytes:
 
 
 def _bot(tmp_path, mailbox, smtp, database_url, rules_dir) -> Bot:
-    config = write_config(
-        tmp_path / "config.toml",
-        {
-            "": {"rules_dir": str(rules_dir), "templates_dir": str(ROOT / "templates")},
-            "inbox": {"url": mailbox.url, "poll_interval": 5, "timeout": 10},
-            "outbox": {
-                "url": f"smtp://127.0.0.1:{smtp.port}",
-                "from": "CBD Secretariat <nominations@cbd.int>",
-                "flush_interval": 1,
-                "max_per_minute": 10000,
-            },
-            "database": {"url": database_url},
-            "policy": {"secretariat_domains": ["cbd.int"], "daily_reply_cap": 1000},
-        },
-    )
+    config = run_config(
+        tmp_path / "config.toml", rules_dir, mailbox.url, smtp.port, database_url,
+        inbox={"timeout": 10}, outbox={"max_per_minute": 10000},
+        policy={"secretariat_domains": ["cbd.int"], "daily_reply_cap": 1000},
+    )  # fmt: skip
     bot = Bot(config, bot_env(mailbox.password))
     bot.run("directory", "import", str(DATA / "directory" / "focal-points.csv"))
     return bot

@@ -18,7 +18,7 @@ from email.policy import default
 
 import pytest
 
-from tests.conftest import DATA, ROOT, Bot, bot_env, write_config
+from tests.conftest import DATA, Bot, bot_env, run_config
 from tests.processing.test_kill_pipeline import _caught_up, _state, nomination
 from tests.support.waiting import wait_until
 
@@ -32,22 +32,12 @@ INGESTED = re.compile(r"ingested (\d+) message")
 def test_two_workers_share_500_messages_and_never_both_act(
     tmp_path, mailbox, smtp, database_url, rules_dir
 ):
-    config = write_config(
-        tmp_path / "config.toml",
-        {
-            "": {"rules_dir": str(rules_dir), "templates_dir": str(ROOT / "templates")},
-            "inbox": {"url": mailbox.url, "poll_interval": 5, "timeout": 20},
-            "outbox": {
-                "url": f"smtp://127.0.0.1:{smtp.port}",
-                "from": "CBD Secretariat <nominations@cbd.int>",
-                "flush_interval": 1,
-                "max_per_minute": 100000,
-            },
-            "database": {"url": database_url},
-            "policy": {"secretariat_domains": ["cbd.int"], "daily_reply_cap": 1000},
-            "run": {"when_leased": "share"},
-        },
-    )
+    config = run_config(
+        tmp_path / "config.toml", rules_dir, mailbox.url, smtp.port, database_url,
+        inbox={"timeout": 20}, outbox={"max_per_minute": 100000},
+        policy={"secretariat_domains": ["cbd.int"], "daily_reply_cap": 1000},
+        run={"when_leased": "share"},
+    )  # fmt: skip
     bot = Bot(config, bot_env(mailbox.password))
     bot.run("directory", "import", str(DATA / "directory" / "focal-points.csv"))
     first = bot.popen("run")
