@@ -1,13 +1,13 @@
 """One ingestion cycle: fetch what is new, run each message through the pipeline, move it.
 
-Each message is claimed before its bytes are fetched (bot.store.claims) and given back
-once it is decided and moved, so two workers on one mailbox share the work and never act
-on the same message. Moves that could not be done (server gone between commit and MOVE)
-are retried, under a claim too, at the start of the next cycle; nothing is decided
-twice because the last UID is committed with each message. A message that failed stays
-in the inbox and is fetched again by the next cycle (``failures``); the decided messages
-after it that come with it are recognised by their keys and only passed over. Each
-message's bytes are let go once it is handled.
+Each message is claimed before its bytes are fetched (bot.store.claims), and the cycle's
+claims are given back once its messages are decided and moved, so two workers on one
+mailbox share the work and never act on the same message. Moves that could not be done
+(server gone between commit and MOVE) are retried, under a claim too, at the start of
+the next cycle; nothing is decided twice because the last UID is committed with each
+message. A message that failed stays in the inbox and is fetched again by the next cycle
+(``failures``); the decided messages after it that come with it are recognised by their
+keys and only passed over. Each message's bytes are let go once it is handled.
 """
 
 import logging
@@ -93,10 +93,7 @@ def _retry_moves(services: Services, inbox: InboxSource, report: IngestReport) -
             uid=row.uid,
             uidvalidity=row.uidvalidity,
         )
-        try:
-            _move(services, inbox, message, row.target_folder, row.id, report)
-        finally:
-            give_back(services.engine, inbox.name, WORKER, message.key)
+        _move(services, inbox, message, row.target_folder, row.id, report)
 
 
 def _record_health(services: Services, mailbox: str, error: str | None) -> None:
@@ -134,6 +131,13 @@ def ingest_once(services: Services) -> IngestReport:
 
 
 def _ingest(services: Services, inbox: InboxSource, report: IngestReport) -> None:
+    try:
+        _ingest_claimed(services, inbox, report)
+    finally:
+        give_back(services.engine, inbox.name, WORKER)
+
+
+def _ingest_claimed(services: Services, inbox: InboxSource, report: IngestReport) -> None:
     _retry_moves(services, inbox, report)
     state = mailbox_state(services.engine, inbox.name)
     with Session(services.engine) as session:
@@ -152,10 +156,7 @@ def _ingest(services: Services, inbox: InboxSource, report: IngestReport) -> Non
         if message.key in known:  # decided before, fetched again behind a failed one
             _pass_over(services, inbox.name, message)
             continue
-        try:
-            _handle(services, inbox, message, report)
-        finally:
-            give_back(services.engine, inbox.name, WORKER, message.key)
+        _handle(services, inbox, message, report)
     if forget_vanished(services.engine, inbox.name, seen):
         log.info("%s: failed messages no longer in the inbox are not retried", inbox.name)
 

@@ -4,9 +4,9 @@ Ingestion (bot.processing.ingest) claims each new message before its bytes are f
 one INSERT per message into ``message_claim``, whose unique (mailbox, source key) makes
 exactly one process win, on SQLite and PostgreSQL alike, without waiting on anyone (the
 loser simply passes the message by, as ``SKIP LOCKED`` would). The winner fetches,
-decides and moves the message, then gives the claim back. A claim left by a killed
-process of this host is taken over at once, any other after ``STALE``. A retried MOVE is
-claimed the same way, so a message is moved once.
+decides and moves its messages, then gives its claims back at the end of the cycle. A
+claim left by a killed process of this host is taken over at once, any other after
+``STALE``. A retried MOVE is claimed the same way, so a message is moved once.
 
 While a message is claimed and undecided, the mailbox's last UID never passes it
 (``lowest_claimed_uid``): if its worker dies, the message is fetched again.
@@ -74,15 +74,12 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def give_back(engine: Engine, mailbox: str, holder: str, key: str) -> None:
-    """The message is decided and filed (or left for a later attempt): the claim ends."""
+def give_back(engine: Engine, mailbox: str, holder: str) -> None:
+    """The ingestion cycle is over: every claim it took ends (one statement, not one per
+    message; a claim on a message that vanished before its fetch ends too)."""
     with engine.begin() as connection:
         connection.execute(
-            delete(_TABLE).where(
-                _TABLE.c.mailbox == mailbox,
-                _TABLE.c.source_key == key,
-                _TABLE.c.claimed_by == holder,
-            )
+            delete(_TABLE).where(_TABLE.c.mailbox == mailbox, _TABLE.c.claimed_by == holder)
         )
 
 
