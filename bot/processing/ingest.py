@@ -23,13 +23,11 @@ from bot.failpoints import Point, reach
 from bot.inbox import InboxMessage, InboxSource, open_inbox
 from bot.inbox.imap import NETWORK_ERRORS
 from bot.processing.message import process_message
-from bot.store.claims import claim, give_back
-from bot.store.lease import holder_id
+from bot.store.claims import WORKER, claim, give_back
 from bot.store.mailboxes import advance, forget_vanished, mailbox_state
 from bot.store.models import InboundMessage, MailboxState, utcnow
 
 log = logging.getLogger(__name__)
-WORKER = holder_id()  # this process, in its claims on messages (bot.store.claims)
 RETRYING = "retrying"  # the report's word for a message that failed and will be tried again
 
 

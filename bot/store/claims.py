@@ -8,8 +8,8 @@ decides and moves its messages, then gives its claims back at the end of the cyc
 claim left by a killed process of this host is taken over at once, any other after
 ``STALE``. A retried MOVE is claimed the same way, so a message is moved once.
 
-While a message is claimed and undecided, the mailbox's last UID never passes it
-(``lowest_claimed_uid``): if its worker dies, the message is fetched again.
+While a message is claimed by another worker and undecided, the mailbox's last UID never
+passes it (``lowest_claimed_uid``): if that worker dies, the message is fetched again.
 """
 
 from collections.abc import Iterable
@@ -20,10 +20,11 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from bot.store.lease import dead_local_holder
+from bot.store.lease import dead_local_holder, holder_id
 from bot.store.models import MessageClaim, utcnow
 
 STALE = timedelta(minutes=10)
+WORKER = holder_id()  # this process, in its claims
 _TABLE = MessageClaim.__table__  # type: ignore[attr-defined]
 
 
@@ -86,12 +87,16 @@ def give_back(engine: Engine, mailbox: str, holder: str) -> None:
 def lowest_claimed_uid(
     session: Session, mailbox: str, uidvalidity: int | None, decided_key: str
 ) -> int | None:
-    """The lowest UID claimed in this mailbox by anyone, the message being decided apart."""
+    """The lowest UID claimed in this mailbox by another worker, the message being decided
+    apart. This process's own claims never hold it back: it decides its messages in UID
+    order, so those below the one being decided are decided already, or waiting as a
+    recorded failure (which holds the last UID back by itself)."""
     return session.execute(
         select(func.min(_TABLE.c.uid)).where(
             _TABLE.c.mailbox == mailbox,
             _TABLE.c.uidvalidity == uidvalidity,
             _TABLE.c.source_key != decided_key,
+            _TABLE.c.claimed_by != WORKER,
             _TABLE.c.uid.is_not(None),
         )
     ).scalar_one_or_none()
