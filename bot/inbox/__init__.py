@@ -6,7 +6,7 @@ marked or moved.
 """
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -45,8 +45,8 @@ class InboxSource(Protocol):
         ``is_known(key)`` recognises decided ones, ``claim`` keeps another worker's out."""
         ...
 
-    def move(self, message: InboxMessage, folder: str) -> bool:
-        """Move a handled message to ``folder``; False when it is no longer there."""
+    def move(self, messages: Sequence[InboxMessage], folder: str) -> int:
+        """Move handled messages to ``folder`` together; how many were still there."""
         ...
 
 

@@ -14,7 +14,7 @@ import logging
 import socket
 import ssl
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 
 from imapclient import IMAPClient
@@ -229,25 +229,44 @@ class ImapInbox:
                 log.info("could not subscribe to %s", folder)
         self._known_folders.add(folder)
 
-    def move(self, message: InboxMessage, folder: str) -> bool:
+    def move(self, messages: Sequence[InboxMessage], folder: str) -> int:
+        """One SEARCH and one MOVE (or COPY, STORE and EXPUNGE) for all of ``messages``."""
         assert self.client is not None
-        if message.uidvalidity != self.uidvalidity or message.uid is None:
-            return False
+        wanted = {
+            m.uid for m in messages if m.uidvalidity == self.uidvalidity and m.uid is not None
+        }
+        if not wanted:
+            return 0
         self._ensure_folder(folder)
-        uid = message.uid
-        # "UID n" answers with the highest UID when n is gone: check it is really there.
-        if uid not in self.client.search(["UID", str(uid)]):
-            return False
+        # "UID n" answers with the highest UID when n is gone: keep only those asked for.
+        present = sorted(wanted & set(self.client.search(["UID", _uid_set(wanted)])))
+        if not present:
+            return 0
         if self.client.has_capability("MOVE"):
-            self.client.move([uid], folder)
+            self.client.move(present, folder)
         else:
-            self.client.copy([uid], folder)
-            self.client.add_flags([uid], [b"\\Deleted"], silent=True)
+            self.client.copy(present, folder)
+            self.client.add_flags(present, [b"\\Deleted"], silent=True)
             if self.client.has_capability("UIDPLUS"):
-                self.client.uid_expunge([uid])
+                self.client.uid_expunge(present)
             else:
                 self.client.expunge()
-        return True
+        return len(present)
+
+
+def _uid_set(uids: set[int]) -> str:
+    """``1,2,3,7`` as ``1:3,7``: a short command for a long run of UIDs."""
+    ranges: list[str] = []
+    ordered = sorted(uids)
+    start = previous = ordered[0]
+    for uid in [*ordered[1:], None]:
+        if uid is not None and uid == previous + 1:
+            previous = uid
+            continue
+        ranges.append(str(start) if start == previous else f"{start}:{previous}")
+        if uid is not None:
+            start = previous = uid
+    return ",".join(ranges)
 
 
 class IdleWatcher:

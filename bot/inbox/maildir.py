@@ -6,6 +6,7 @@ messages move to Maildir++ sub-folders (``.Nominations-Processed``); the rest st
 
 import mailbox
 import os
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -85,11 +86,14 @@ class MaildirInbox:
                     return candidate
         return None
 
-    def move(self, message: InboxMessage, folder: str) -> bool:
-        source = self._locate(message.key)
-        if source is None:
-            return False
+    def move(self, messages: Sequence[InboxMessage], folder: str) -> int:
         target = ensure_folder(self.path, folder)
-        name = source.name if ":" in source.name else source.name + ":2,"
-        os.replace(source, target / "cur" / name)
-        return True
+        moved = 0
+        for message in messages:
+            source = self._locate(message.key)
+            if source is None:
+                continue
+            name = source.name if ":" in source.name else source.name + ":2,"
+            os.replace(source, target / "cur" / name)
+            moved += 1
+        return moved

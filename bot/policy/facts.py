@@ -6,7 +6,7 @@ database read the policy needs in one place, then handed to the chain read-only.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from bot.message.authres import AuthVerdict
@@ -170,10 +170,17 @@ def _existing(session: Session, event: Event, addresses: list[str]) -> dict:
     }
 
 
-def _active_per_government(session: Session, event: Event) -> dict[str, int]:
+def _active_per_government(session: Session, event: Event, countries: set[str]) -> dict[str, int]:
+    """Active participants of each of ``countries`` (the sender's) in ``event``."""
+    if not countries:
+        return {}
     counts = session.exec(
         select(Participant.government, func.count())
-        .where(Participant.event_slug == event.slug, Participant.status.in_(ACTIVE_STATUSES))
+        .where(
+            Participant.event_slug == event.slug,
+            Participant.status.in_(ACTIVE_STATUSES),
+            Participant.government.in_(countries),
+        )
         .group_by(Participant.government)
     ).all()
     return {g: n for g, n in counts if g}
@@ -181,12 +188,14 @@ def _active_per_government(session: Session, event: Event) -> dict[str, int]:
 
 def _registered_by(session: Session, event: Event, sender: str, countries: set[str]) -> list:
     """Active participants the sender nominated, or of a government the sender serves."""
-    rows = session.exec(
+    mine = Participant.nominated_by == sender
+    if countries:
+        mine = or_(mine, Participant.government.in_(countries))
+    return session.exec(
         select(Participant).where(
-            Participant.event_slug == event.slug, Participant.status.in_(ACTIVE_STATUSES)
+            Participant.event_slug == event.slug, Participant.status.in_(ACTIVE_STATUSES), mine
         )
     ).all()
-    return [r for r in rows if r.nominated_by == sender or (r.government in countries)]
 
 
 def _match_names(facts: Facts, registered: list) -> None:
@@ -243,10 +252,11 @@ def gather_facts(
     )
     addresses = [p.email for p in analysis.participants if p.email] + analysis.withdrawn
     facts.existing = _existing(session, event, addresses)
-    registered = _registered_by(session, event, sender, {r.country for r in rows})
-    _match_names(facts, registered)
+    countries = {r.country for r in rows}
+    if analysis.withdrawn_names or analysis.corrects:  # only then are names matched
+        _match_names(facts, _registered_by(session, event, sender, countries))
     named = [*facts.withdrawn_by_name, *facts.corrections.values()]
     facts.existing.update(_existing(session, event, named))
-    facts.active_per_government = _active_per_government(session, event)
+    facts.active_per_government = _active_per_government(session, event, countries)
     facts.replies_today = replies_today(session, sender) if sender else 0
     return facts

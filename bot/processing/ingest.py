@@ -1,8 +1,9 @@
 """One ingestion cycle: fetch what is new, run each message through the pipeline, move it.
 
 Each message is claimed before its bytes are fetched (bot.store.claims), and the cycle's
-claims are given back once its messages are decided and moved, so two workers on one
-mailbox share the work and never act on the same message. Moves that could not be done
+claims are given back once its messages are decided and moved (``Filing``: up to
+``MOVE_BATCH`` decided messages in one command), so two workers on one mailbox share
+the work and never act on the same message. Moves that could not be done
 (server gone between commit and MOVE) are retried, under a claim too, at the start of
 the next cycle; nothing is decided twice because the last UID is committed with each
 message. A message that failed stays in the inbox and is fetched again by the next cycle
@@ -15,7 +16,8 @@ from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from bot.app import Services
 from bot.errors import InboxError, UserError
@@ -39,35 +41,52 @@ class IngestReport:
     move_errors: int = 0
 
 
-def _mark_moved(services: Services, inbound_id: int) -> None:
+MOVE_BATCH = 100  # decided messages moved in one command
+
+
+def _mark_moved(services: Services, inbound_ids: list[int]) -> None:
     with Session(services.engine) as session:
-        row = session.get(InboundMessage, inbound_id)
-        if row is not None:
-            row.moved_at = utcnow()
-            session.add(row)
-            session.commit()
+        session.exec(
+            update(InboundMessage)
+            .where(col(InboundMessage.id).in_(inbound_ids))
+            .values(moved_at=utcnow())
+        )
+        session.commit()
 
 
-def _move(
-    services: Services,
-    inbox: InboxSource,
-    message: InboxMessage,
-    folder: str,
-    inbound_id: int,
-    report: IngestReport,
-) -> None:
-    try:
-        inbox.move(message, folder)
-    except NETWORK_ERRORS as exc:
-        log.warning("could not move %s to %s (%s); will retry", message.key, folder, exc)
-        report.move_errors += 1
-        return
-    reach(Point.MOVED)
-    _mark_moved(services, inbound_id)
-    report.moved += 1
+class Filing:
+    """Decided messages waiting for their move, moved together: one SEARCH and one MOVE
+    per folder for up to ``MOVE_BATCH`` messages, then one UPDATE records them. A
+    message decided but not moved yet (the server gone, the process killed) is moved by
+    the next cycle (``_retry_moves``): its decision is committed, its move recorded
+    apart."""
+
+    def __init__(self, services: Services, inbox: InboxSource, report: IngestReport) -> None:
+        self.services, self.inbox, self.report = services, inbox, report
+        self.waiting: dict[str, list[tuple[InboxMessage, int]]] = {}
+
+    def add(self, message: InboxMessage, folder: str, inbound_id: int) -> None:
+        self.waiting.setdefault(folder, []).append((message, inbound_id))
+        if sum(map(len, self.waiting.values())) >= MOVE_BATCH:
+            self.move()
+
+    def move(self) -> None:
+        waiting, self.waiting = self.waiting, {}
+        for folder, items in waiting.items():
+            try:
+                self.inbox.move([message for message, _ in items], folder)
+            except NETWORK_ERRORS as exc:
+                log.warning("could not move %d message(s) to %s (%s); will retry",
+                            len(items), folder, exc)  # fmt: skip
+                self.report.move_errors += len(items)
+                continue
+            for _ in items:
+                reach(Point.MOVED)
+            _mark_moved(self.services, [inbound_id for _, inbound_id in items])
+            self.report.moved += len(items)
 
 
-def _retry_moves(services: Services, inbox: InboxSource, report: IngestReport) -> None:
+def _retry_moves(services: Services, inbox: InboxSource, filing: Filing) -> None:
     with Session(services.engine) as session:
         waiting = session.exec(
             select(InboundMessage).where(
@@ -91,7 +110,8 @@ def _retry_moves(services: Services, inbox: InboxSource, report: IngestReport) -
             uid=row.uid,
             uidvalidity=row.uidvalidity,
         )
-        _move(services, inbox, message, row.target_folder, row.id, report)
+        filing.add(message, row.target_folder, row.id)
+    filing.move()
 
 
 def _record_health(services: Services, mailbox: str, error: str | None) -> None:
@@ -136,7 +156,8 @@ def _ingest(services: Services, inbox: InboxSource, report: IngestReport) -> Non
 
 
 def _ingest_claimed(services: Services, inbox: InboxSource, report: IngestReport) -> None:
-    _retry_moves(services, inbox, report)
+    filing = Filing(services, inbox, report)
+    _retry_moves(services, inbox, filing)
     state = mailbox_state(services.engine, inbox.name)
     with Session(services.engine) as session:
         known = set(
@@ -154,25 +175,26 @@ def _ingest_claimed(services: Services, inbox: InboxSource, report: IngestReport
         if message.key in known:  # decided before, fetched again behind a failed one
             _pass_over(services, inbox.name, message)
             continue
-        _handle(services, inbox, message, report)
+        _handle(services, message, report, filing)
+    filing.move()
     if forget_vanished(services.engine, inbox.name, seen):
         log.info("%s: failed messages no longer in the inbox are not retried", inbox.name)
 
 
 def _handle(
-    services: Services, inbox: InboxSource, message: InboxMessage, report: IngestReport
+    services: Services, message: InboxMessage, report: IngestReport, filing: Filing
 ) -> None:
     """Decide one claimed message and file it."""
     if not report.fetched:
         _load_reader()
     report.fetched += 1
     reach(Point.FETCHED)
-    result = process_message(services, inbox.name, message)
+    result = process_message(services, filing.inbox.name, message)
     message.raw = None
     report.outcomes[RETRYING if result.retrying else result.outcome] += 1
     reach(Point.COMMITTED)
     if result.target_folder and result.inbound_id is not None:
-        _move(services, inbox, message, result.target_folder, result.inbound_id, report)
+        filing.add(message, result.target_folder, result.inbound_id)
 
 
 def _pass_over(services: Services, mailbox: str, message: InboxMessage) -> None:

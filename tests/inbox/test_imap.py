@@ -50,11 +50,11 @@ def test_without_move_the_message_is_copied_and_expunged(
         assert not inbox.client.has_capability("MOVE")
         state = MailboxState(mailbox=inbox.name)
         [message] = list(inbox.fetch_new(state))
-        assert inbox.move(message, "Nominations-Processed") is True
+        assert inbox.move([message], "Nominations-Processed") == 1
         gone = InboxMessage(
             message.key, None, 0, ON_TIME, uid=message.uid, uidvalidity=message.uidvalidity
         )
-        assert inbox.move(gone, "Nominations-Processed") is False  # already moved
+        assert inbox.move([gone], "Nominations-Processed") == 0  # already moved
     assert server.folder_messages("staff", "staff-password", "INBOX") == []
     assert len(server.folder_messages("staff", "staff-password", "Nominations-Processed")) == 1
 

@@ -197,3 +197,29 @@ def test_on_imap_the_last_uid_waits_below_a_failed_message(monkeypatch, imap_ser
     assert ingest_once(services).fetched == 0
     _, rows = _state(services)
     assert sorted(r.outcome for r in rows) == ["accepted", "error", "ignored"]
+
+
+def test_decided_messages_are_moved_in_batches_and_each_once(monkeypatch, imap_services, mailbox):
+    from bot.processing import ingest
+
+    monkeypatch.setattr(ingest, "MOVE_BATCH", 2)
+    moves = []
+    original = ingest.Filing.move
+
+    def counted(filing):
+        moves.append(sum(map(len, filing.waiting.values())))
+        original(filing)
+
+    monkeypatch.setattr(ingest.Filing, "move", counted)
+    names = ["kenya", "mexico", "china", "saudi", "senegal"]
+    for name in names:
+        mailbox.append((E2E / f"{name}.eml").read_bytes(), ON_TIME)
+
+    report = ingest_once(imap_services)
+
+    assert (report.fetched, report.moved, report.move_errors) == (5, 5, 0)
+    assert moves == [0, 2, 2, 1]  # nothing to retry, two full batches, the rest at the end
+    assert mailbox.messages() == []
+    _, rows = _state(imap_services)
+    assert len(rows) == 5 and all(row.moved_at is not None for row in rows)
+    assert ingest_once(imap_services).fetched == 0
