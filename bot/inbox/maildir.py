@@ -12,11 +12,18 @@ from pathlib import Path
 
 from bot.inbox import InboxMessage
 
+MAILDIR_PARTS = ("tmp", "new", "cur")
+
 
 def ensure_maildir(path: Path) -> mailbox.Maildir:
-    """The Maildir at ``path`` (stdlib ``mailbox``), created with its sub-folders if needed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return mailbox.Maildir(str(path), factory=None, create=True)
+    """The Maildir at ``path`` (stdlib ``mailbox``), created with its sub-folders if needed.
+
+    Each of ``tmp``, ``new`` and ``cur`` is made when missing, so a creation cut short (a
+    process killed between two of them, which ``mailbox`` would never complete because
+    the folder exists) is finished by the next process."""
+    for sub in MAILDIR_PARTS:
+        (path / sub).mkdir(parents=True, exist_ok=True)
+    return mailbox.Maildir(str(path), factory=None, create=False)
 
 
 def folder_path(root: Path, folder: str) -> Path:
@@ -25,8 +32,11 @@ def folder_path(root: Path, folder: str) -> Path:
 
 def ensure_folder(root: Path, folder: str) -> Path:
     """A Maildir++ sub-folder of ``root`` (``.Nominations-Processed``), created if needed."""
-    ensure_maildir(root).add_folder(folder.replace("/", "."))
-    return folder_path(root, folder)
+    ensure_maildir(root)
+    target = folder_path(root, folder)
+    ensure_maildir(target)
+    (target / "maildirfolder").touch(exist_ok=True)  # what marks a Maildir++ sub-folder
+    return target
 
 
 class MaildirInbox:
