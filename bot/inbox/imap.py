@@ -270,7 +270,9 @@ def _uid_set(uids: set[int]) -> str:
 
 
 class IdleWatcher:
-    """A thread holding IDLE on its own connection; ``on_new_mail`` is called on EXISTS.
+    """A thread holding IDLE on its own connection; ``on_new_mail`` is called on EXISTS,
+    and once each time IDLE is up on a new connection (mail that arrived while the
+    watcher was starting or reconnecting announces itself to nobody).
 
     Reconnects with back-off when the connection drops; renews IDLE every
     ``inbox.idle_renew`` seconds (RFC 2177 asks for less than 29 minutes).
@@ -323,8 +325,12 @@ class IdleWatcher:
             client.select_folder(self.url.folder, readonly=True)
             self.outages.recovered(self.service)
             renew = self.config.inbox.idle_renew
+            caught_up = False
             while not self.stop.is_set():
                 client.idle()
+                if not caught_up:  # what came before IDLE was up (start-up, an outage)
+                    self.on_new_mail()
+                    caught_up = True
                 started = datetime.now(UTC)
                 try:
                     while not self.stop.is_set():

@@ -15,6 +15,7 @@ from bot.inbox.imap import ImapInbox
 from bot.store.models import InboundMessage, MailboxState
 from tests.conftest import DATA, ROOT, Bot, bot_env, write_config
 from tests.support.dovecot import Dovecot
+from tests.support.waiting import wait_until
 
 ON_TIME = datetime(2025, 7, 9, 12, 0, tzinfo=UTC)
 UNRELATED = (ROOT / "examples" / "inbox" / "07-unrelated-question.eml").read_bytes()
@@ -126,3 +127,27 @@ def test_two_pollers_on_one_database_process_each_message_once(imap_bot, mailbox
     confirmations = [m for m in smtp.messages if m.message["Auto-Submitted"] == "auto-replied"]
     assert len(confirmations) == 6
     assert len({m.message["In-Reply-To"] for m in confirmations}) == 6
+
+
+def test_idle_reads_what_came_before_it_was_up_then_waits_for_news(tmp_path, mailbox, monkeypatch):
+    """Mail that arrived while the watcher was connecting sends no EXISTS: the watcher
+    asks for one ingestion as soon as IDLE is up, then one per new message."""
+    from bot.inbox.imap import IdleWatcher
+
+    mailbox.append(UNRELATED, ON_TIME)  # in the INBOX before the watcher starts
+    config = load_config(
+        write_config(tmp_path / "config.toml", {"inbox": {"url": mailbox.url, "timeout": 10}})
+    )
+    monkeypatch.setenv("NOMBOT_IMAP_PASSWORD", mailbox.password)
+    calls: list[float] = []
+    stop = threading.Event()
+    watcher = IdleWatcher(config, parse_mail_url(config.inbox.url), lambda: calls.append(1), stop)
+    watcher.start()
+    try:
+        wait_until(lambda: len(calls) == 1, 20, "the wake-up once IDLE is up")
+        mailbox.append(UNRELATED.replace(b"Message-ID: <", b"Message-ID: <again-"), ON_TIME)
+        wait_until(lambda: len(calls) == 2, 20, "the wake-up for the new message")
+    finally:
+        stop.set()
+        watcher.thread.join(timeout=15)
+    assert len(calls) == 2
