@@ -204,6 +204,7 @@ def test_the_whole_set_is_read_in_one_poll_within_the_memory_limit(tmp_path, rul
     assert poll.returncode == 0, poll.stderr
     assert f"fetched {len(hostile.CASES)} message(s)" in poll.stdout
     peak_mb = int(poll.stderr.rsplit("VmHWM", 1)[1].split()[0]) / 1024
+    print(f"hostile set: {len(hostile.CASES)} messages, peak RSS {peak_mb:.0f} MB")
     assert peak_mb <= PEAK_LIMIT_MB, f"peak {peak_mb:.0f} MB"
     with Session(engine) as session:
         rows = session.exec(select(InboundMessage)).all()
