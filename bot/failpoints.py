@@ -8,11 +8,20 @@ process with SIGKILL the second time a message's transaction has committed). The
 suite uses it to prove that a process killed at any of these moments loses nothing and
 sends nothing twice once restarted; in production the variable is unset and each call
 is one dictionary lookup.
+
+One stretch is left out of every plan but its own: between the mail server's "250" to
+a mail's data and the commit that marks the outbox row sent, a kill makes the mail go
+out again on restart, and SMTP has no way to close that window (RFC 1047). The outbox
+runs it inside :func:`unclosable_window`; a kill planned in another thread (the
+ingestion's) waits until the window is over, so a run proves what the bot promises and
+not the protocol's known gap. ``handed-over`` kills inside the window on purpose.
 """
 
 import os
 import signal
+import threading
 from collections import Counter
+from contextlib import AbstractContextManager, nullcontext
 from enum import StrEnum
 
 ENVIRONMENT = "NOMBOT_KILL_AT"
@@ -41,6 +50,12 @@ def _plan(value: str | None) -> dict[str, int]:
 
 _PLAN = _plan(os.environ.get(ENVIRONMENT))
 _REACHED: Counter = Counter()
+_WINDOW = threading.RLock()
+
+
+def unclosable_window() -> AbstractContextManager:
+    """Hold planned kills of other threads back while a mail is being handed over."""
+    return _WINDOW if _PLAN else nullcontext()
 
 
 def reach(point: Point) -> None:
@@ -49,4 +64,5 @@ def reach(point: Point) -> None:
         return
     _REACHED[point.value] += 1
     if _REACHED[point.value] >= _PLAN[point.value]:
-        os.kill(os.getpid(), signal.SIGKILL)
+        with _WINDOW:
+            os.kill(os.getpid(), signal.SIGKILL)

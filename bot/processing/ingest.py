@@ -17,10 +17,11 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from bot.app import Services
-from bot.errors import InboxError, UserError
+from bot.errors import InboxError, StorageError, UserError, database_error
 from bot.failpoints import Point, reach
 from bot.inbox import InboxMessage, InboxSource, open_inbox
 from bot.inbox.imap import NETWORK_ERRORS
@@ -149,10 +150,19 @@ def ingest_once(services: Services) -> IngestReport:
 
 
 def _ingest(services: Services, inbox: InboxSource, report: IngestReport) -> None:
+    """Run the cycle under this worker's claims and give them back, even when the
+    database went away in the middle: then the cycle ends as one ``StorageError`` (one
+    outage line for the runner), and claims that could not be given back are taken over
+    by the next cycle of this worker or, once stale, by any other."""
     try:
         _ingest_claimed(services, inbox, report)
+    except SQLAlchemyError as exc:
+        raise StorageError(database_error(exc)) from None
     finally:
-        give_back(services.engine, inbox.name, WORKER)
+        try:
+            give_back(services.engine, inbox.name, WORKER)
+        except SQLAlchemyError as exc:
+            log.debug("%s: claims not given back (%s)", inbox.name, database_error(exc))
 
 
 def _ingest_claimed(services: Services, inbox: InboxSource, report: IngestReport) -> None:

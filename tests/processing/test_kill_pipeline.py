@@ -16,6 +16,9 @@ A last run without a kill must then catch up, and the test checks:
 The moment this leaves out is the one SMTP cannot close (RFC 1047): a kill between the
 server's "250" to the data and the commit that marks the row sent makes that mail go out
 again on restart. With a Maildir outbox the file is the check (``test_handed_over_once``).
+A kill planned in the ingestion thread waits until the outbox thread is out of that
+window (``bot.failpoints.unclosable_window``): without that, a kill at "fetched" landing
+while another thread's mail had just been taken would prove the protocol's gap, not ours.
 """
 
 import signal

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, func, or_, update
 from sqlmodel import Session, select
 
 from bot.config import Config
-from bot.failpoints import Point, reach
+from bot.failpoints import Point, reach, unclosable_window
 from bot.notify.outbox import PermanentFailure, TemporaryFailure, open_transport
 from bot.notify.outbox.verp import envelope_sender
 from bot.store.lease import dead_local_holder
@@ -130,6 +130,13 @@ def _defer(engine: Engine, row: OutboxMail, error: str, max_attempts: int) -> bo
 
 def _send_one(engine, config: Config, transport, row: OutboxMail, report: FlushReport) -> bool:
     """Send one claimed mail and record its fate; False when the connection is unusable."""
+    with unclosable_window():  # server's "250" to the commit: only SMTP can lose it
+        return _send_and_record(engine, config, transport, row, report)
+
+
+def _send_and_record(
+    engine, config: Config, transport, row: OutboxMail, report: FlushReport
+) -> bool:
     try:
         sender = envelope_sender(
             config.sender_address, config.outbox.bounce_address, row.bounce_token
