@@ -8,7 +8,9 @@ the work and never act on the same message. Moves that could not be done
 the next cycle; nothing is decided twice because the last UID is committed with each
 message. A message that failed stays in the inbox and is fetched again by the next cycle
 (``failures``); the decided messages after it that come with it are recognised by their
-keys and only passed over. Each message's bytes are let go once it is handled.
+keys and only passed over. Each message's bytes are let go once it is handled. A
+message that needs OCR is decided in a lane of its own (``ocr_lane``) while the cycle
+goes on with the others; the cycle ends when the lane is done.
 """
 
 import logging
@@ -25,7 +27,9 @@ from bot.errors import InboxError, StorageError, UserError, database_error
 from bot.failpoints import Point, reach
 from bot.inbox import InboxMessage, InboxSource, open_inbox
 from bot.inbox.imap import NETWORK_ERRORS
-from bot.processing.message import process_message
+from bot.processing.message import Processed, process_message
+from bot.processing.ocr_lane import OcrLane
+from bot.reading import ocr
 from bot.store.claims import WORKER, claim, give_back
 from bot.store.mailboxes import advance, forget_vanished, mailbox_state
 from bot.store.models import InboundMessage, MailboxState, utcnow
@@ -180,27 +184,46 @@ def _ingest_claimed(services: Services, inbox: InboxSource, report: IngestReport
     def claim_new(wanted) -> set[str]:
         return claim(services.engine, inbox.name, WORKER, wanted)
 
-    for message in inbox.fetch_new(state, known.__contains__, claim_new):
-        seen.add(message.key)
-        if message.key in known:  # decided before, fetched again behind a failed one
-            _pass_over(services, inbox.name, message)
-            continue
-        _handle(services, message, report, filing)
+    lane = OcrLane(services, inbox.name)
+    try:
+        for message in inbox.fetch_new(state, known.__contains__, claim_new):
+            seen.add(message.key)
+            if message.key in known:  # decided before, fetched again behind a failed one
+                _pass_over(services, inbox.name, message)
+                continue
+            _handle(services, message, report, filing, lane)
+            for decided, result in lane.results():
+                _file(decided, result, report, filing)
+        for decided, result in lane.results(wait=True):
+            _file(decided, result, report, filing)
+    finally:
+        lane.close()
     filing.move()
     if forget_vanished(services.engine, inbox.name, seen):
         log.info("%s: failed messages no longer in the inbox are not retried", inbox.name)
 
 
 def _handle(
-    services: Services, message: InboxMessage, report: IngestReport, filing: Filing
-) -> None:
-    """Decide one claimed message and file it."""
+    services: Services, message: InboxMessage, report: IngestReport, filing: Filing,
+    lane: OcrLane,
+) -> None:  # fmt: skip
+    """Decide one claimed message and file it, or hand it to the OCR lane."""
     if not report.fetched:
         _load_reader()
     report.fetched += 1
     reach(Point.FETCHED)
-    result = process_message(services, filing.inbox.name, message)
+    with ocr.deferring(lane.sender_waits):
+        try:
+            result = process_message(services, filing.inbox.name, message)
+        except ocr.OcrDeferred as deferred:
+            lane.take(message, deferred.sender)
+            return
     message.raw = None
+    _file(message, result, report, filing)
+
+
+def _file(message: InboxMessage, result: Processed, report: IngestReport, filing: Filing) -> None:
+    """Count a decided message and queue its move."""
     report.outcomes[RETRYING if result.retrying else result.outcome] += 1
     reach(Point.COMMITTED)
     if result.target_folder and result.inbound_id is not None:

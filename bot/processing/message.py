@@ -7,7 +7,8 @@ write the inbound message, its nomination, participants, decisions, outbox mails
 mailbox's last UID together. If anything fails the transaction is rolled back and the
 failure is counted in a second one: the message stays in the inbox for the next poll,
 and after the last attempt it is recorded as ``error`` for review (``failures``); the
-loop goes on.
+loop goes on. A message that needs OCR while ingestion defers it (``ocr_lane``) raises
+``OcrDeferred`` out of the read, before anything is written.
 """
 
 import logging
@@ -35,6 +36,7 @@ from bot.processing.raw import store_raw
 from bot.processing.read import read_mail
 from bot.processing.recorder import Recorder
 from bot.processing.staff_mail import from_staff, record_staff_mail
+from bot.reading import ocr
 from bot.reading.analysis import Analysis
 from bot.store.mailboxes import advance, forget_failure
 from bot.store.models import InboundMessage, Nomination
@@ -190,8 +192,12 @@ def _decide(services: Services, mailbox: str, message: InboxMessage, keys: tuple
     # SQLite has one write lock for everyone: never hold it while attachments are read.
     mail = parse_mail(raw, services.config.limits)
     analysis = None
-    if not message.too_large:
-        analysis = read_mail(mail, services.context, services.events, message.received_at)
+    try:
+        ocr.defer_behind(mail.from_email)  # behind its sender's message in the OCR lane
+        if not message.too_large:
+            analysis = read_mail(mail, services.context, services.events, message.received_at)
+    except ocr.OcrDeferred:
+        raise ocr.OcrDeferred(mail.from_email) from None
     reach(Point.READ)
     with Session(services.engine, expire_on_commit=False) as session:
         inbound = new_inbound(mailbox, message, *keys)

@@ -12,6 +12,10 @@ file within ``FILE_BUDGET``, pages rendered at ``DPI`` or less so that no page h
 than ``MAX_PIXELS``. An image is read only when it could be a page (a logo in a
 signature is not): ``MIN_IMAGE_BYTES`` or more, a short side of ``MIN_PAGE_SIDE`` pixels
 or more, no longer than ``MAX_ASPECT`` times its width.
+
+Ingestion reads most messages in its own thread and OCR's in another
+(bot.processing.ocr_lane): under :func:`deferring`, the moment a file would be read by
+OCR raises :class:`OcrDeferred` instead, and the message is handed to that lane whole.
 """
 
 import io
@@ -21,6 +25,9 @@ import statistics
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -54,6 +61,44 @@ _COLUMN_GAP = 2.0  # a gap this many character widths wide separates columns
 
 class OcrStopped(Exception):
     """The time budget ran out."""
+
+
+class OcrDeferred(BaseException):
+    """This message needs OCR, which its reader defers (see :func:`deferring`). A
+    ``BaseException``: the readers' ``except Exception`` that keep a message alive through
+    a corrupt file must not take it for one. ``sender``: the message's sender, once known."""
+
+    def __init__(self, sender: str = "") -> None:
+        super().__init__(sender)
+        self.sender = sender.lower()
+
+
+_DEFERRING: ContextVar[Callable[[str], bool] | None] = ContextVar("ocr_deferring", default=None)
+
+
+@contextmanager
+def deferring(sender_waits: Callable[[str], bool]) -> Iterator[None]:
+    """Within this block (in this thread), reading that needs OCR raises OcrDeferred, and
+    so does :func:`defer_behind` for a sender with a message already deferred
+    (``sender_waits``, given the address in lower case): one sender's messages keep
+    their order."""
+    token = _DEFERRING.set(sender_waits)
+    try:
+        yield
+    finally:
+        _DEFERRING.reset(token)
+
+
+def defer_behind(sender: str) -> None:
+    """Raise OcrDeferred when this sender's earlier message is waiting for OCR."""
+    waits = _DEFERRING.get()
+    if waits is not None and sender and waits(sender.lower()):
+        raise OcrDeferred(sender)
+
+
+def _about_to_read() -> None:
+    if _DEFERRING.get() is not None:
+        raise OcrDeferred
 
 
 @dataclass
@@ -237,6 +282,7 @@ def ocr_image_file(data: bytes, max_pages: int) -> OcrText | None:
     image = Image.open(io.BytesIO(data))
     if not plausible_page(len(data), *image.size):
         return None
+    _about_to_read()
     result = OcrText()
     count = _page_limit(getattr(image, "n_frames", 1), max_pages, result)
 
@@ -281,6 +327,7 @@ def page_dpi(width_pt: float, height_pt: float) -> int:
 
 def ocr_pdf_pages(data: bytes, pages: list[tuple[int, float, float]]) -> OcrText:
     """OCR of the given PDF pages: (page number from 1, width, height in points)."""
+    _about_to_read()
     result = OcrText()
     pages = pages[: _page_limit(len(pages), len(pages), result)]
     clock = _Clock()

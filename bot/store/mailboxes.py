@@ -84,6 +84,32 @@ def hold_below(session: Session, mailbox: str, message: InboxMessage) -> None:
         session.add(state)
 
 
+WAITING_FOR_OCR = "waiting for OCR"  # the hold of a message in the OCR lane, no failure
+
+
+def hold_for_ocr(engine: Engine, mailbox: str, message: InboxMessage, key: str) -> None:
+    """Keep the last UID below a message handed to the OCR lane until it is decided: a
+    ``message_failure`` row without a failed attempt (a row already there holds it)."""
+    with Session(engine) as session:
+        held = session.exec(
+            select(MessageFailure).where(
+                MessageFailure.mailbox == mailbox, MessageFailure.dedupe_key == key
+            )
+        ).first()
+        if held is None:
+            session.add(
+                MessageFailure(
+                    mailbox=mailbox, dedupe_key=key, source_key=message.key, uid=message.uid,
+                    uidvalidity=message.uidvalidity, last_error=WAITING_FOR_OCR,
+                )
+            )  # fmt: skip
+        hold_below(session, mailbox, message)
+        try:
+            session.commit()
+        except IntegrityError:  # another worker's hold, just taken: it holds as well
+            session.rollback()
+
+
 def forget_failure(session: Session, mailbox: str, key: str) -> None:
     """The message is decided (or set aside): its failed attempts no longer hold anything."""
     session.exec(

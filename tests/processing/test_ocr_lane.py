@@ -1,0 +1,92 @@
+"""The OCR lane: a scanned nomination is read by OCR in a thread of its own while the
+cycle decides the other messages; a later message of the same sender waits behind it;
+while it waits, a hold keeps the mailbox's last UID below it (a kill loses nothing)."""
+
+from datetime import UTC, datetime
+from email.message import EmailMessage
+
+import pytest
+from sqlmodel import Session, select
+
+from bot.inbox import InboxMessage
+from bot.inbox.deliver import deliver
+from bot.processing.ingest import ingest_once
+from bot.reading import ocr
+from bot.store.mailboxes import advance, forget_failure, hold_for_ocr, mailbox_state
+from bot.store.models import InboundMessage, MessageFailure, Participant
+from bot.vocab import Flag
+from tests.conftest import DATA
+from tests.processing.support import maildir_services
+
+ON_TIME = datetime(2025, 7, 9, 12, 0, tzinfo=UTC)
+KENYA = "s.kiprono@environment.go.ke"
+MEXICO = "aruiz@semarnat.gob.mx"
+SCANNED = ["ana.ruiz@inia.gob.pe", "rquispe@minam.gob.pe", "jsalazar@senasa.gob.pe"]
+
+
+def scanned_nomination() -> bytes:
+    message = EmailMessage()
+    message["From"] = f"Samuel Kiprono <{KENYA}>"
+    message["To"] = "secretariat@cbd.int"
+    message["Subject"] = "Nomination - Online Forum on Capacity-building for Biosafety"
+    message["Date"] = "Tue, 8 Jul 2025 15:00:00 +0300"
+    message["Message-ID"] = "<scanned-kenya@mail.environment.go.ke>"
+    message.set_content("Dear Secretariat,\n\nPlease find our nominations in the signed letter.\n")
+    pdf = (DATA / "attachments" / "scanned-letter.pdf").read_bytes()
+    message.add_attachment(pdf, maintype="application", subtype="pdf", filename="letter.pdf")
+    return message.as_bytes()
+
+
+@pytest.mark.skipif(not ocr.can_render_pdf(), reason="tesseract or pdftoppm not installed")
+def test_a_scan_is_read_apart_and_its_senders_next_message_waits_behind_it(
+    tmp_path, database_url, rules_dir, writer
+):
+    services = maildir_services(tmp_path, database_url, rules_dir, writer)
+    deliver(services.config, scanned_nomination(), ON_TIME)
+    deliver(services.config, (DATA / "e2e" / "kenya.eml").read_bytes(), ON_TIME)
+    deliver(services.config, (DATA / "e2e" / "mexico.eml").read_bytes(), ON_TIME)
+
+    report = ingest_once(services)
+
+    assert report.fetched == 3 and report.moved == 3
+    with Session(services.engine) as session:
+        decided = session.exec(select(InboundMessage).order_by(InboundMessage.id)).all()
+        order = [(row.from_email, row.message_id) for row in decided]
+        read_by_ocr = session.exec(select(Participant).where(Participant.email.in_(SCANNED))).all()
+        holds = session.exec(select(MessageFailure)).all()
+    # Mexico's was decided while the scan was being read; Kenya's second came after it.
+    assert order == [
+        (MEXICO, "<e2e-mexico-1@semarnat.gob.mx>"),
+        (KENYA, "<scanned-kenya@mail.environment.go.ke>"),
+        (KENYA, "<e2e-kenya-1@mail.environment.go.ke>"),
+    ]
+    assert sorted(p.email for p in read_by_ocr) == sorted(SCANNED)
+    assert all(Flag.NEEDS_REVIEW in p.flags for p in read_by_ocr)
+    assert holds == []
+
+
+def test_a_message_held_for_ocr_keeps_the_last_uid_below_it(
+    tmp_path, database_url, rules_dir, writer
+):
+    services = maildir_services(tmp_path, database_url, rules_dir, writer)
+    engine = services.engine
+
+    def message(uid: int) -> InboxMessage:
+        return InboxMessage(f"7:{uid}", b"", 0, ON_TIME, uid=uid, uidvalidity=7)
+
+    def last_uid() -> int:
+        return mailbox_state(engine, "inbox").last_uid
+
+    mailbox_state(engine, "inbox")
+    hold_for_ocr(engine, "inbox", message(5), "key-5")
+    hold_for_ocr(engine, "inbox", message(5), "key-5")  # taken again: still one hold
+    with Session(engine) as session:
+        advance(session, "inbox", message(6))  # the cycle goes on past it
+        session.commit()
+    assert last_uid() == 4  # a kill now: UID 5 is fetched again on restart
+    with Session(engine) as session:
+        assert len(session.exec(select(MessageFailure)).all()) == 1
+        forget_failure(session, "inbox", "key-5")  # its decision, in the lane
+        advance(session, "inbox", message(5))
+        session.commit()
+    assert last_uid() == 5
