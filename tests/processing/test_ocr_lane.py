@@ -2,12 +2,16 @@
 cycle decides the other messages; a later message of the same sender waits behind it;
 while it waits, a hold keeps the mailbox's last UID below it (a kill loses nothing)."""
 
+import signal
+from collections import Counter
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlmodel import Session, select
 
+from bot.failpoints import Point
 from bot.inbox import InboxMessage
 from bot.inbox.deliver import deliver
 from bot.processing.ingest import ingest_once
@@ -17,6 +21,8 @@ from bot.store.models import InboundMessage, MessageFailure, Participant
 from bot.vocab import Flag
 from tests.conftest import DATA
 from tests.processing.support import maildir_services
+from tests.processing.test_kill_pipeline import _bot, _caught_up, _kill_round, _state
+from tests.support.waiting import wait_until
 
 ON_TIME = datetime(2025, 7, 9, 12, 0, tzinfo=UTC)
 KENYA = "s.kiprono@environment.go.ke"
@@ -37,7 +43,12 @@ def scanned_nomination() -> bytes:
     return message.as_bytes()
 
 
-@pytest.mark.skipif(not ocr.can_render_pdf(), reason="tesseract or pdftoppm not installed")
+needs_ocr = pytest.mark.skipif(
+    not ocr.can_render_pdf(), reason="tesseract or pdftoppm not installed"
+)
+
+
+@needs_ocr
 def test_a_scan_is_read_apart_and_its_senders_next_message_waits_behind_it(
     tmp_path, database_url, rules_dir, writer
 ):
@@ -90,3 +101,42 @@ def test_a_message_held_for_ocr_keeps_the_last_uid_below_it(
         advance(session, "inbox", message(5))
         session.commit()
     assert last_uid() == 5
+
+
+def _holds(database_url: str) -> list[tuple]:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT attempts FROM message_failure")).all()
+    finally:
+        engine.dispose()
+
+
+@needs_ocr
+@pytest.mark.xdist_group("kill-pipeline")
+def test_killed_while_the_lane_reads_a_scan_nothing_is_lost_or_doubled(
+    tmp_path, mailbox, smtp, database_url, rules_dir
+):
+    bot = _bot(tmp_path, mailbox, smtp, database_url, rules_dir)
+    for raw in (scanned_nomination(), *(DATA.joinpath("e2e", n).read_bytes() for n in
+                                        ("kenya.eml", "mexico.eml"))):  # fmt: skip
+        mailbox.append(raw, ON_TIME)
+    # The second message read is the scan, in the lane, once OCR is done: Mexico's (read
+    # first, by the cycle) is decided; the scan and Kenya's next one are only held.
+    _kill_round(bot, Point.READ, 2)
+    assert [outcome for _, outcome, _ in _state(database_url)["inbound"]] == ["accepted"]
+    assert sorted(_holds(database_url)) == [(0,), (0,)]
+
+    process = bot.popen("run")
+    try:
+        wait_until(lambda: _caught_up(database_url, mailbox, 3), 120, "the restart to catch up")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    state = _state(database_url)
+    assert len({mid for mid, _, _ in state["inbound"]}) == 3
+    assert _holds(database_url) == []
+    received = Counter(c.message["Message-ID"] for c in smtp.messages)
+    assert {mid for mid, _, _ in state["outbox"]} == set(received)
+    assert all(count == 1 for count in received.values()), received
