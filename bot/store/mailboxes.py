@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from bot.inbox import InboxMessage
 from bot.store.claims import lowest_claimed_uid
-from bot.store.models import MailboxState, MessageFailure, utcnow
+from bot.store.models import MailboxState, MessageClaim, MessageFailure, utcnow
 
 
 def _state(session: Session, mailbox: str) -> MailboxState:
@@ -120,11 +120,15 @@ def forget_failure(session: Session, mailbox: str, key: str) -> None:
 
 
 def forget_vanished(engine: Engine, mailbox: str, seen: set[str]) -> int:
-    """Drop the failures of messages no longer in the mailbox (moved or deleted by
-    someone); returns how many. ``seen``: the keys the last fetch found."""
+    """Drop the failures (and OCR holds) of messages no longer in the mailbox (moved or
+    deleted by someone); returns how many. ``seen``: the keys the last fetch found. A
+    message another worker has claimed is not fetched here but is not gone either."""
     with Session(engine) as session:
+        present = seen | set(
+            session.exec(select(MessageClaim.source_key).where(MessageClaim.mailbox == mailbox))
+        )
         rows = session.exec(select(MessageFailure).where(MessageFailure.mailbox == mailbox))
-        gone = [row for row in rows.all() if row.source_key not in seen]
+        gone = [row for row in rows.all() if row.source_key not in present]
         for row in gone:
             session.delete(row)
         session.commit()

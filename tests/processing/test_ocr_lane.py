@@ -16,7 +16,14 @@ from bot.inbox import InboxMessage
 from bot.inbox.deliver import deliver
 from bot.processing.ingest import ingest_once
 from bot.reading import ocr
-from bot.store.mailboxes import advance, forget_failure, hold_for_ocr, mailbox_state
+from bot.store.claims import claim, give_back
+from bot.store.mailboxes import (
+    advance,
+    forget_failure,
+    forget_vanished,
+    hold_for_ocr,
+    mailbox_state,
+)
 from bot.store.models import InboundMessage, MessageFailure, Participant
 from bot.vocab import Flag
 from tests.conftest import DATA
@@ -101,6 +108,20 @@ def test_a_message_held_for_ocr_keeps_the_last_uid_below_it(
         advance(session, "inbox", message(5))
         session.commit()
     assert last_uid() == 5
+
+
+def test_a_hold_of_another_workers_message_is_not_forgotten_as_vanished(
+    tmp_path, database_url, rules_dir, writer
+):
+    """A second worker does not fetch the first one's claimed messages: not seen by it,
+    they are still in the mailbox, and their holds must stay."""
+    engine = maildir_services(tmp_path, database_url, rules_dir, writer).engine
+    held = InboxMessage("7:5", b"", 0, ON_TIME, uid=5, uidvalidity=7)
+    assert claim(engine, "inbox", "first-worker", [("7:5", 7, 5)]) == {"7:5"}
+    hold_for_ocr(engine, "inbox", held, "key-5")
+    assert forget_vanished(engine, "inbox", seen=set()) == 0
+    give_back(engine, "inbox", "first-worker")
+    assert forget_vanished(engine, "inbox", seen=set()) == 1  # unclaimed and not there
 
 
 def _holds(database_url: str) -> list[tuple]:
