@@ -14,7 +14,10 @@ a mail's data and the commit that marks the outbox row sent, a kill makes the ma
 out again on restart, and SMTP has no way to close that window (RFC 1047). The outbox
 runs it inside :func:`unclosable_window`; a kill planned in another thread (the
 ingestion's) waits until the window is over, so a run proves what the bot promises and
-not the protocol's known gap. ``handed-over`` kills inside the window on purpose.
+not the protocol's known gap. ``handed-over`` kills inside the window on purpose. A
+message's transaction runs inside it too: on SQLite a kill planned inside the
+transaction (which holds the write lock) must not leave the outbox unable to mark a mail
+sent. The window is a lock only while a kill is planned.
 """
 
 import os
@@ -62,7 +65,7 @@ def reach(point: Point) -> None:
     """Count one passage of ``point``; kill this process if the plan says so."""
     if point.value not in _PLAN:
         return
-    _REACHED[point.value] += 1
-    if _REACHED[point.value] >= _PLAN[point.value]:
-        with _WINDOW:
+    with _WINDOW:
+        _REACHED[point.value] += 1
+        if _REACHED[point.value] >= _PLAN[point.value]:
             os.kill(os.getpid(), signal.SIGKILL)

@@ -12,6 +12,7 @@ loop goes on. A message that needs OCR while ingestion defers it (``ocr_lane``) 
 """
 
 import logging
+import threading
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -20,7 +21,7 @@ from sqlmodel import Session, select
 from bot.access.hooks import settle_access
 from bot.app import Services
 from bot.errors import StorageError, database_error
-from bot.failpoints import Point, reach
+from bot.failpoints import Point, reach, unclosable_window
 from bot.inbox import InboxMessage
 from bot.message.authres import check_sender
 from bot.message.parse import ParsedMail, parse_mail
@@ -43,6 +44,9 @@ from bot.store.models import InboundMessage, Nomination
 from bot.vocab import Folder, Kind, Outcome, Reason, ReasonCode, Template
 
 log = logging.getLogger(__name__)
+# The OCR lane and the cycle decide in two threads: their transactions take turns, so
+# each reads what the other committed (quotas, a colleague's nominees, the same person).
+ONE_DECISION_AT_A_TIME = threading.Lock()
 
 
 @dataclass
@@ -199,7 +203,11 @@ def _decide(services: Services, mailbox: str, message: InboxMessage, keys: tuple
     except ocr.OcrDeferred:
         raise ocr.OcrDeferred(mail.from_email) from None
     reach(Point.READ)
-    with Session(services.engine, expire_on_commit=False) as session:
+    with (
+        ONE_DECISION_AT_A_TIME,
+        unclosable_window(),
+        Session(services.engine, expire_on_commit=False) as session,
+    ):
         inbound = new_inbound(mailbox, message, *keys)
         session.add(inbound)
         session.flush()

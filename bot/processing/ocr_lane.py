@@ -9,14 +9,16 @@ decided in the order they came: a withdrawal after a scanned nomination), is han
 this lane instead. Before that, a hold (a ``message_failure`` row with no failed attempt,
 ``hold_for_ocr``) keeps the mailbox's last UID below it, so a process killed meanwhile
 fetches it again on restart. The lane decides its messages one at a time, in order, with
-``process_message`` and OCR allowed: the decision removes the hold in its own
-transaction, a failure counts as one (bot.processing.failures). The message stays
+``process_message`` and OCR allowed (the transactions of the lane and of the cycle take
+turns): the decision removes the hold in its own transaction, a failure counts as one
+(bot.processing.failures). The message stays
 claimed by this worker until the cycle ends; the cycle takes the lane's results as they
-come, and waits for all of them before it moves its messages and gives its claims back.
+come, and waits for all of them before its last move and before it gives its claims back.
 At most ``LANE_BYTES`` of messages wait in the lane; past that the ingestion thread
 waits for room.
 """
 
+import logging
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -28,6 +30,7 @@ from bot.processing.dedupe import dedupe_key
 from bot.processing.message import Processed, process_message
 from bot.store.mailboxes import hold_for_ocr
 
+log = logging.getLogger(__name__)
 LANE_BYTES = 64 * 1024 * 1024
 
 
@@ -80,8 +83,13 @@ class OcrLane:
 
     def close(self) -> None:
         """Wait for the message being decided; what was not started stays held, for the
-        next cycle (the cycle ended on an error)."""
+        next cycle (the cycle ended on an error, which the caller reports; the lane's
+        own errors meanwhile are logged here)."""
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        for message, future in self._pending:
+            if not future.cancelled() and future.exception() is not None:
+                log.warning("OCR lane: message %s not decided (%s)", message.key,
+                            future.exception())  # fmt: skip
         self._pending = []

@@ -3,6 +3,7 @@ cycle decides the other messages; a later message of the same sender waits behin
 while it waits, a hold keeps the mailbox's last UID below it (a kill loses nothing)."""
 
 import signal
+import threading
 from collections import Counter
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -14,6 +15,7 @@ from sqlmodel import Session, select
 from bot.failpoints import Point
 from bot.inbox import InboxMessage
 from bot.inbox.deliver import deliver
+from bot.processing import message as pipeline
 from bot.processing.ingest import ingest_once
 from bot.reading import ocr
 from bot.store.claims import claim, give_back
@@ -110,6 +112,40 @@ def test_a_message_held_for_ocr_keeps_the_last_uid_below_it(
     assert last_uid() == 5
 
 
+@needs_ocr
+def test_a_failure_in_the_lane_is_counted_and_the_scan_tried_again(
+    monkeypatch, tmp_path, database_url, rules_dir, writer
+):
+    services = maildir_services(tmp_path, database_url, rules_dir, writer)
+    read = pipeline.read_mail
+
+    def crash_in_the_lane(mail, *args, **kwargs):
+        if threading.current_thread().name.startswith("ocr-lane") and "scanned" in (
+            mail.message_id or ""
+        ):
+            raise RuntimeError("the reader crashed")
+        return read(mail, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "read_mail", crash_in_the_lane)
+    deliver(services.config, scanned_nomination(), ON_TIME)
+    deliver(services.config, (DATA / "e2e" / "kenya.eml").read_bytes(), ON_TIME)
+
+    first = ingest_once(services)
+
+    assert dict(first.outcomes) == {"retrying": 1, "accepted": 1}
+    with Session(services.engine) as session:
+        [failure] = session.exec(select(MessageFailure)).all()
+    assert (failure.attempts, failure.last_error) == (1, "RuntimeError: the reader crashed")
+
+    monkeypatch.setattr(pipeline, "read_mail", read)
+    second = ingest_once(services)
+
+    assert dict(second.outcomes) == {"accepted": 1}
+    with Session(services.engine) as session:
+        assert session.exec(select(MessageFailure)).all() == []
+        assert len(session.exec(select(InboundMessage)).all()) == 2
+
+
 def test_a_hold_of_another_workers_message_is_not_forgotten_as_vanished(
     tmp_path, database_url, rules_dir, writer
 ):
@@ -135,7 +171,7 @@ def _holds(database_url: str) -> list[tuple]:
 
 @needs_ocr
 @pytest.mark.xdist_group("kill-pipeline")
-def test_killed_while_the_lane_reads_a_scan_nothing_is_lost_or_doubled(
+def test_killed_in_the_lane_after_ocr_nothing_is_lost_or_doubled(
     tmp_path, mailbox, smtp, database_url, rules_dir
 ):
     bot = _bot(tmp_path, mailbox, smtp, database_url, rules_dir)
