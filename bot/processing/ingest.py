@@ -135,7 +135,15 @@ def _record_health(services: Services, mailbox: str, error: str | None) -> None:
 
 
 def ingest_once(services: Services) -> IngestReport:
-    """Fetch, decide and file every new message of the configured inbox."""
+    """Fetch, decide and file every new message of the configured inbox. The database
+    gone at any moment of it (even while its health is recorded) is a ``StorageError``."""
+    try:
+        return _ingest_inbox(services)
+    except SQLAlchemyError as exc:
+        raise StorageError(database_error(exc)) from None
+
+
+def _ingest_inbox(services: Services) -> IngestReport:
     report = IngestReport()
     source = open_inbox(services.config)
     with ExitStack() as stack:
@@ -155,13 +163,11 @@ def ingest_once(services: Services) -> IngestReport:
 
 def _ingest(services: Services, inbox: InboxSource, report: IngestReport) -> None:
     """Run the cycle under this worker's claims and give them back, even when the
-    database went away in the middle: then the cycle ends as one ``StorageError`` (one
-    outage line for the runner), and claims that could not be given back are taken over
-    by the next cycle of this worker or, once stale, by any other."""
+    database went away in the middle: then the cycle ends on that error (one outage line
+    for the runner), and claims that could not be given back are taken over by the next
+    cycle of this worker or, once stale, by any other."""
     try:
         _ingest_claimed(services, inbox, report)
-    except SQLAlchemyError as exc:
-        raise StorageError(database_error(exc)) from None
     finally:
         try:
             give_back(services.engine, inbox.name, WORKER)
