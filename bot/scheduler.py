@@ -130,9 +130,6 @@ class Runner:
             except StorageError as exc:
                 self.outages.failed(DATABASE, exc, retry)
                 return
-            except SQLAlchemyError as exc:  # a path that did not say StorageError
-                self.outages.failed(DATABASE, database_error(exc), retry)
-                return
             except UserError as exc:
                 self.outages.failed(INBOX, exc, retry)
                 return

@@ -56,8 +56,8 @@ def _failures(session: Session, since: datetime) -> dict:
         .select_from(InboundMessage)
         .where(InboundMessage.outcome == Outcome.ERROR, InboundMessage.processed_at >= since)
     ).one()
-    waiting = select(func.count()).select_from(MessageFailure)
-    retrying = session.exec(waiting.where(col(MessageFailure.attempts) > 0)).one()
+    failed = select(func.count()).select_from(MessageFailure)
+    retrying = session.exec(failed.where(col(MessageFailure.attempts) > 0)).one()
     return {"set_aside": set_aside, "retrying": retrying, "attempts": MAX_ATTEMPTS}
 
 
