@@ -103,3 +103,20 @@ def test_text_without_a_language_is_in_the_default(text: str) -> None:
 def test_an_address_inside_chinese_written_without_spaces_leaves_the_chinese():
     text = "2025-055\n关于第2025-055号通知的在线论坛，王伟先生的正确邮箱为：wangwei@craes.org.cn"
     assert detect_language(text, "en") == "zh"
+
+
+def test_lean_model_scores_as_py3langid_restricted_does():
+    """The model loaded lean (one array at a time, the automaton used in place) gives
+    the same guess and probability as py3langid's own loader restricted the same way."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from bot.reading.language import _identifier
+
+    lean = _identifier()
+    reference = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    reference.set_languages(lean.nb_classes)
+    for sentence, _ in [*SENTENCES, *MIXED]:
+        language, probability = lean.classify(sentence)
+        expected, expected_probability = reference.classify(sentence)
+        assert language == expected, sentence
+        assert probability == pytest.approx(expected_probability, abs=1e-6), sentence
