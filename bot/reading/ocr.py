@@ -159,14 +159,15 @@ def _installed(languages: tuple[str, ...]) -> str:
     return "+".join(lang for lang in languages if lang in _installed_languages())
 
 
-def _data(image, languages: str, clock: _Clock) -> dict:
-    """tesseract's words with their boxes and confidences, one page read as a column of
-    lines of different sizes (psm 4), which keeps a table's rows whole."""
+def _data(page: Path, languages: str, clock: _Clock) -> dict:
+    """tesseract's words with their boxes and confidences, one page image file read as a
+    column of lines of different sizes (psm 4), which keeps a table's rows whole. The
+    file goes to tesseract as it is: no copy of the page is decoded or encoded here."""
     import pytesseract
 
     try:
         return pytesseract.image_to_data(
-            image,
+            str(page),
             lang=languages,
             config="--psm 4",
             output_type=pytesseract.Output.DICT,
@@ -221,17 +222,17 @@ def layout_lines(data: dict) -> list[str]:
     return [_SPACED_AT.sub("@", line.rstrip()) for line in lines]
 
 
-def read_image(image, clock: _Clock, languages: str = "") -> tuple[list[str], str]:
-    """(layout lines, languages) for one page image. Without ``languages``, each script's
+def read_image(page: Path, clock: _Clock, languages: str = "") -> tuple[list[str], str]:
+    """(layout lines, languages) for one page image file. Without ``languages``, each script's
     are tried in turn until one reads the page with good confidence (else the best)."""
     if languages:
-        return layout_lines(_data(image, languages, clock)), languages
+        return layout_lines(_data(page, languages, clock)), languages
     best: tuple[float, dict, str] | None = None
     for wanted in SCRIPT_LANGUAGES:
         tried = _installed(wanted)
         if not tried:
             continue
-        data = _data(image, tried, clock)
+        data = _data(page, tried, clock)
         confidence = _confidence(data)
         if best is None or confidence > best[0]:
             best = (confidence, data, tried)
@@ -254,11 +255,13 @@ def plausible_page(size: int, width: int, height: int) -> bool:
 
 
 def _read_pages(images, result: OcrText, clock: _Clock) -> None:
-    """Read page images, (number, image) pairs, into ``result`` until time runs out."""
+    """Read page image files, (number, path) pairs, into ``result`` until time runs out;
+    each file is removed once read."""
     languages = ""  # found on the first page, kept for the others
     try:
-        for number, image in images:
-            lines, languages = read_image(image, clock, languages)
+        for number, page in images:
+            lines, languages = read_image(page, clock, languages)
+            page.unlink(missing_ok=True)
             result.pages[number] = lines
             result.languages.update(filter(None, languages.split("+")))
     except OcrStopped:
@@ -285,23 +288,24 @@ def ocr_image_file(data: bytes, max_pages: int) -> OcrText | None:
     _about_to_read()
     result = OcrText()
     count = _page_limit(getattr(image, "n_frames", 1), max_pages, result)
+    with tempfile.TemporaryDirectory(prefix="nombot-ocr-") as folder:
 
-    def frames():
-        for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
-            if number > count:
-                return
-            width, height = frame.size
-            if width * height <= MAX_PIXELS:  # each frame of a TIFF has its own size
-                yield number, ImageOps.exif_transpose(frame).convert("L")
+        def frames():
+            for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+                if number > count:
+                    return
+                width, height = frame.size
+                if width * height <= MAX_PIXELS:  # each frame of a TIFF has its own size
+                    page = Path(folder) / f"page-{number}.png"
+                    ImageOps.exif_transpose(frame).convert("L").save(page, format="PNG")
+                    yield number, page
 
-    _read_pages(frames(), result, _Clock())
+        _read_pages(frames(), result, _Clock())
     return result
 
 
-def _render(pdf: Path, number: int, dpi: int, clock: _Clock):
-    """One PDF page as a grey image, rendered by pdftoppm."""
-    from PIL import Image
-
+def _render(pdf: Path, number: int, dpi: int, clock: _Clock) -> Path | None:
+    """One PDF page as a grey PNG file beside the PDF, rendered by pdftoppm."""
     root = pdf.with_name(f"page-{number}")
     command = ["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile"]
     command += ["-f", str(number), "-l", str(number), str(pdf), str(root)]
@@ -311,11 +315,7 @@ def _render(pdf: Path, number: int, dpi: int, clock: _Clock):
         raise OcrStopped("time limit") from None
     except subprocess.CalledProcessError:
         return None
-    path = root.with_suffix(".png")
-    image = Image.open(path)
-    image.load()
-    path.unlink()
-    return image
+    return root.with_suffix(".png")
 
 
 def page_dpi(width_pt: float, height_pt: float) -> int:
@@ -338,9 +338,9 @@ def ocr_pdf_pages(data: bytes, pages: list[tuple[int, float, float]]) -> OcrText
         def images():
             for number, width, height in pages:
                 dpi = page_dpi(width, height)
-                image = _render(pdf, number, dpi, clock) if dpi else None
-                if image is not None:
-                    yield number, image
+                page = _render(pdf, number, dpi, clock) if dpi else None
+                if page is not None:
+                    yield number, page
 
         _read_pages(images(), result, clock)
     return result
